@@ -1,0 +1,66 @@
+"""Helpers shared by the command modules: reading tables, writing outputs, errors, progress."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from silkchain.errors import SilkchainError
+from silkchain.io.atomic import atomic_path
+
+console = Console(stderr=True)
+out = Console()
+T = TypeVar("T")
+
+TABLE_HELP = "A dataset id (e.g. wiod2013:2011; see `silkchain datasets`) or a table file path."
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``message`` as an error and return the ``Exit`` to raise."""
+    console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    return typer.Exit(code)
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn silkchain's own errors into a clear message and exit code 1 (no traceback)."""
+    try:
+        yield
+    except (SilkchainError, KeyError, FileNotFoundError) as err:
+        msg = err.args[0] if isinstance(err, KeyError) and err.args else str(err)
+        raise fail(str(msg)) from None
+
+
+def with_progress(description: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``fn`` under a Rich spinner (for steps that take more than a second)."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as progress:
+        progress.add_task(description, total=None)
+        return fn(*args, **kwargs)
+
+
+def write_frame(frame: pd.DataFrame, path: Path, sheet: str = "data") -> Path:
+    """Write a tidy frame as CSV, Parquet or Excel by ``path``'s suffix, atomically."""
+    suffix = path.suffix.lower()
+    writers = {
+        ".csv": lambda p: frame.to_csv(p, index=False),
+        ".parquet": lambda p: frame.to_parquet(p, index=False),
+        ".xlsx": lambda p: frame.to_excel(p, index=False, sheet_name=sheet[:31]),
+    }
+    if suffix not in writers:
+        raise fail(f"{path.name}: unsupported output suffix {suffix!r}; use .csv, .parquet "
+                   "or .xlsx")
+    try:
+        with atomic_path(path, suffix=suffix) as tmp:
+            writers[suffix](tmp)
+    except ImportError as err:
+        raise fail(f"writing {suffix} needs an optional package ({err}); "
+                   "pip install 'silkchain[io]'") from None
+    return path

@@ -1,0 +1,1 @@
+"""Reading and writing tables: one module per source, dispatched by :mod:`.registry`."""
