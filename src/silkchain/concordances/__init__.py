@@ -1,0 +1,1 @@
+"""Bundled sector concordances (CSV data), read by :mod:`silkchain.aggregation`."""
