@@ -27,9 +27,11 @@ Policies (documented in ``docs/table.md``)
   cells (``1.0`` for the bundled WIOD 2013 tables, rounded to whole millions;
   ``0`` for exact tables). Nothing is silently changed: gaps within tolerance
   are reported by :meth:`MRIOTable.balance_report`, gaps beyond it are errors.
-* **Zero output**: industries with ``x_j = 0`` and no inputs get zero input
-  coefficients and ``v_j = 0`` (the decompr convention); they are listed in
-  :attr:`MRIOTable.zero_output`. Zero output with inputs is an error.
+* **Zero output**: industries with ``x_j = 0`` get zero input coefficients
+  and ``v_j = 0`` (the decompr convention); they are listed in
+  :attr:`MRIOTable.zero_output`. Zero output with inputs beyond the rounding
+  tolerance is an error; rounding-level inputs are accepted and reported in
+  :attr:`MRIOTable.zero_output_inputs` (then ``x = B (y + zero_output_inputs)``).
 """
 
 from __future__ import annotations
@@ -248,7 +250,7 @@ class MRIOTable:
             problems += [(ValueProblemError, p) for p in cv.check_nonnegative(
                 "value added (x - u'Z)", np.where(neg, va, 0.0), names)]
         problems += [(ValueProblemError, p)
-                     for p in cv.check_zero_output(self.Z, self.Y, self.x, names)]
+                     for p in cv.check_zero_output(self.Z, self.Y, self.x, names, col_tol)]
         if problems:
             self._raise(problems)
         self._check_productive()
@@ -325,6 +327,18 @@ class MRIOTable:
         return tuple(names[i] for i in np.flatnonzero(self.x == 0.0))
 
     @cached_property
+    def zero_output_inputs(self) -> FloatArray:
+        """Inputs bought by zero-output industries, by supplying industry ``(G*N,)``.
+
+        Zero within exact tables. In a rounded table a sector whose sales all
+        rounded to zero may still show rounding-level inputs (accepted within
+        the tolerance). Input coefficients of such a sector are zero, so the
+        quantity identity reads ``x = B (y + zero_output_inputs)`` exactly.
+        """
+        zero = self.x == 0.0
+        return _frozen(self.Z[:, zero].sum(axis=1) if zero.any() else np.zeros(self.n))
+
+    @cached_property
     def solver(self) -> LeontiefSolver:
         """LU factorisation of ``I - A``: ``solver.solve(R) = B R``, ``solve_left(R) = R B``."""
         return LeontiefSolver.factor(self.A)
@@ -361,8 +375,14 @@ class MRIOTable:
 
     @cached_property
     def Zc(self) -> FloatArray:
-        """Intermediate sales by using country ``(G*N, G)``."""
-        return _frozen(self.Z.reshape(self.n, self.G, self.N).sum(axis=2))
+        """Intermediate sales by using country ``(G*N, G)``, as the model sees them.
+
+        Computed from ``A diag(x)``, so purchases of zero-output industries
+        (rounding-level, see :attr:`zero_output_inputs`) are left out and every
+        export identity (``E_sr = A_sr X_r + Y_sr``) holds exactly.
+        """
+        Zm = self.Z if not self.zero_output else self.A * self.x[None, :]
+        return _frozen(np.asarray(Zm).reshape(self.n, self.G, self.N).sum(axis=2))
 
     @cached_property
     def Eint(self) -> FloatArray:
@@ -415,6 +435,7 @@ class MRIOTable:
             "max_row_gap": float(np.abs(rows - self.x).max()),
             "relative_row_gap": float(np.abs(rows - self.x).sum() / max(abs(self.x.sum()), 1e-300)),
             "zero_output_industries": len(self.zero_output),
+            "zero_output_inputs": float(self.zero_output_inputs.sum()),
         }
 
     def exports_by_country(self) -> pd.Series:

@@ -16,6 +16,7 @@ References
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,7 +82,9 @@ class LeontiefSolver:
         n = A.shape[0]
         if A.shape != (n, n):
             raise SingularSystemError(f"{what}: A must be square, got shape {A.shape}")
-        lu, piv = sla.lu_factor(np.eye(n) - A, check_finite=True)
+        with warnings.catch_warnings():  # singularity is reported below, with context
+            warnings.simplefilter("ignore", sla.LinAlgWarning)
+            lu, piv = sla.lu_factor(np.eye(n) - A, check_finite=True)
         diag = np.abs(np.diag(lu))
         scale = max(1.0, float(np.abs(lu).max()))
         bad = np.flatnonzero(diag <= n * np.finfo(float).eps * scale)

@@ -123,18 +123,22 @@ def check_column_balance(
 
 
 def check_zero_output(
-    Z: FloatArray, Y: FloatArray, x: FloatArray, names: Sequence[str]
+    Z: FloatArray, Y: FloatArray, x: FloatArray, names: Sequence[str],
+    tol: FloatArray | None = None,
 ) -> list[str]:
     """Problems for industries with zero output that still buy inputs.
 
     An industry with ``x_j == 0`` that has intermediate inputs cannot be given
     input coefficients; with no inputs it is allowed and its coefficient
-    column and value-added coefficient are zero (METHODS.md §1).
+    column and value-added coefficient are zero (METHODS.md §1). Inputs within
+    the rounding tolerance ``tol`` are accepted (a rounded table can show a
+    sector whose sales all rounded to zero); the table reports them.
     """
     zero = np.flatnonzero(x == 0.0)
     if zero.size == 0:
         return []
-    buying = [i for i in zero if np.any(Z[:, i] != 0.0)]
+    allowed = np.zeros(x.shape) if tol is None else tol
+    buying = [i for i in zero if np.abs(Z[:, i]).sum() > allowed[i]]
     if not buying:
         return []
     items = [f"{names[i]}: inputs {_fmt(Z[:, i].sum())}" for i in buying]
