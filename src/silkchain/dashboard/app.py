@@ -1,0 +1,276 @@
+"""The FastAPI application: pages rendered on the server, a JSON API, downloads.
+
+Endpoints (the JSON API mirrors the Python API; its OpenAPI document is at
+``/openapi.json`` and browsable at ``/docs``):
+
+=============================  ==========================================================
+``GET /``                      the dashboard page
+``GET /api/health``            liveness and version
+``GET /api/datasets``          datasets with yearly tables (``silkchain.datasets``)
+``GET /api/datasets/{name}``   years, countries and sectors of one dataset
+``GET /api/groups``            country groups (``silkchain.groups.list_groups``)
+``GET /api/groups/{name}``     a group's members inside a dataset's table
+``GET /api/measures``          the country-level measures on offer
+``GET /api/measure``           one measure for countries and years, as tidy rows
+``POST /api/jobs/measure``     the same in the background, with progress and a chart
+``GET /api/bri/{answer}``      a Belt and Road answer (``silkchain.bri``) as tidy rows
+``POST /api/jobs/bri``         a Belt and Road chart in the background
+``POST /api/jobs/scenario``    run a scenario (``silkchain.scenarios.run``) in the background
+``GET /api/jobs/{id}``         progress and, when done, the result of a job
+``GET /api/download``          a measure as CSV or Excel
+=============================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from fastapi import Body, FastAPI, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from silkchain.dashboard import service as svc
+from silkchain.dashboard.catalogue import MEASURES
+from silkchain.dashboard.figures import measure_figure, wide_table
+from silkchain.dashboard.jobs import JobQueue, QueueFull
+from silkchain.errors import SilkchainError
+
+DatasetQ = Annotated[str, Query(min_length=1, max_length=64, description="Dataset name, e.g. "
+                                "wiod2013 (see /api/datasets).")]
+YearQ = Annotated[int | None, Query(ge=1900, le=2100, description="First or last year.")]
+CountriesQ = Annotated[str, Query(max_length=800, description="Comma-separated country codes.")]
+GroupQ = Annotated[str | None, Query(max_length=64, description="A country group, e.g. bri64.")]
+MeasureQ = Annotated[str, Query(min_length=1, max_length=64)]
+VariableQ = Annotated[str | None, Query(max_length=64)]
+
+
+class MeasureRequest(BaseModel):
+    """What to compute: a measure for countries (or a group) over a range of years."""
+
+    model_config = ConfigDict(extra="forbid")
+    dataset: str = Field("wiod2013", min_length=1, max_length=64)
+    start: int | None = Field(None, ge=1900, le=2100)
+    end: int | None = Field(None, ge=1900, le=2100)
+    countries: list[Annotated[str, Field(max_length=32)]] = Field(default_factory=list,
+                                                                  max_length=svc.MAX_COUNTRIES)
+    group: str | None = Field(None, max_length=64)
+    measure: str = Field("totals", min_length=1, max_length=64)
+    variable: str | None = Field(None, max_length=64)
+
+
+class BriRequest(BaseModel):
+    """A Belt and Road answer for a group over a range of years."""
+
+    model_config = ConfigDict(extra="forbid")
+    dataset: str = Field("wiod2013", min_length=1, max_length=64)
+    start: int | None = Field(None, ge=1900, le=2100)
+    end: int | None = Field(None, ge=1900, le=2100)
+    group: str = Field("bri64", min_length=1, max_length=64)
+    answer: str = Field("value_capture", min_length=1, max_length=64)
+
+
+class ScenarioRequest(BaseModel):
+    """A scenario run on one year of a dataset; ``scenario`` is a scenario specification
+    as accepted by ``silkchain.scenarios.Scenario.from_dict``."""
+
+    model_config = ConfigDict(extra="forbid")
+    dataset: str = Field("wiod2013", min_length=1, max_length=64)
+    year: int = Field(..., ge=1900, le=2100)
+    scenario: dict[str, Any] = Field(..., description="Scenario specification.")
+    countries: list[Annotated[str, Field(max_length=32)]] = Field(default_factory=list,
+                                                                  max_length=svc.MAX_COUNTRIES)
+
+
+def _split(text: str) -> list[str]:
+    return [c for c in re.split(r"[,\s]+", text or "") if c]
+
+
+def _resolve_countries(panel: svc.Panel, countries: list[str], group: str | None) -> list[str]:
+    codes = list(countries)
+    if group:
+        codes += svc.group_members(group, panel)
+    return svc.check_countries(panel, codes)
+
+
+def _measure_rows(req: MeasureRequest, progress: Callable[[int, int, str], None] | None = None
+                  ) -> tuple[svc.Panel, list[int], list[str], str, pd.DataFrame]:
+    panel = svc.check_dataset(req.dataset)
+    years = svc.check_years(panel, req.start, req.end)
+    measure, variable = svc.check_measure(req.measure, req.variable)
+    codes = _resolve_countries(panel, req.countries, req.group)
+    frame = svc.measure_panel(panel, years, measure, variable, codes, progress)
+    return panel, years, codes, variable, frame
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+
+
+def create_app(*, workers: int = 1, max_pending: int = 8) -> FastAPI:
+    """The dashboard application.
+
+    Parameters
+    ----------
+    workers : int
+        Threads running background computations.
+    max_pending : int
+        Most computations waiting or running at once; more get HTTP 429.
+
+    Examples
+    --------
+    >>> from fastapi.testclient import TestClient
+    >>> client = TestClient(create_app())
+    >>> client.get("/api/health").json()["status"]
+    'ok'
+    """
+    from silkchain import __version__
+
+    jobs = JobQueue(workers=workers, max_pending=max_pending)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+
+    app = FastAPI(title="silkchain dashboard", version=__version__, lifespan=lifespan,
+                  description="Global value chains and the Belt and Road: a JSON API over "
+                              "silkchain's Python API.")
+    app.state.jobs = jobs
+
+    @app.exception_handler(svc.RequestProblem)
+    async def _problem(request: Request, exc: svc.RequestProblem) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=exc.status)
+
+    @app.exception_handler(QueueFull)
+    async def _full(request: Request, exc: QueueFull) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=429)
+
+    @app.exception_handler(SilkchainError)
+    async def _silk(request: Request, exc: SilkchainError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    from silkchain.dashboard.pages import register_pages
+
+    register_pages(app)
+
+    @app.get("/api/health", tags=["meta"])
+    def health() -> dict[str, Any]:
+        """Liveness check."""
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/api/datasets", tags=["data"])
+    def datasets() -> list[dict[str, Any]]:
+        """Datasets with yearly tables (the ids of ``silkchain.datasets()``, by name)."""
+        return [{"name": p.name, "source": p.source, "release": p.release,
+                 "years": list(p.years)} for p in svc.panels().values()]
+
+    @app.get("/api/datasets/{name}", tags=["data"])
+    def dataset(name: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
+        """Years, countries and sectors of dataset ``name``."""
+        panel = svc.check_dataset(name)
+        return {"name": panel.name, "years": list(panel.years),
+                "countries": list(svc.countries(panel)),
+                "sectors": [{"code": c, "name": n} for c, n in svc.sectors(panel)]}
+
+    @app.get("/api/groups", tags=["data"])
+    def groups() -> list[str]:
+        """Names of the country groups (``silkchain.groups.list_groups``)."""
+        return svc.group_names()
+
+    @app.get("/api/groups/{name}", tags=["data"])
+    def group(name: Annotated[str, Path(max_length=64)],
+              dataset: DatasetQ = "wiod2013") -> dict[str, Any]:
+        """Members of group ``name`` that appear as countries in ``dataset``."""
+        panel = svc.check_dataset(dataset)
+        return {"name": name, "dataset": panel.name,
+                "countries": svc.group_members(name, panel)}
+
+    @app.get("/api/measures", tags=["measures"])
+    def measures() -> list[dict[str, Any]]:
+        """The measures on offer, their variables, units and sources."""
+        return [{"name": m.name, "title": m.title, "function": f"{m.module}.{m.function}",
+                 "variables": list(m.variables), "default": m.default, "unit": m.unit,
+                 "citation": m.citation, "unavailable": m.availability()}
+                for m in MEASURES.values()]
+
+    @app.get("/api/measure", tags=["measures"])
+    def measure(dataset: DatasetQ = "wiod2013", start: YearQ = None, end: YearQ = None,
+                countries: CountriesQ = "", group: GroupQ = None,
+                measure: MeasureQ = "totals", variable: VariableQ = None) -> dict[str, Any]:
+        """A country-level measure as tidy rows ``year, country, measure, value``."""
+        req = MeasureRequest(dataset=dataset, start=start, end=end,
+                             countries=_split(countries), group=group, measure=measure,
+                             variable=variable)
+        _, years, codes, variable, frame = _measure_rows(req)
+        return {"dataset": req.dataset, "years": years, "countries": codes,
+                "measure": req.measure, "variable": variable, "rows": _records(frame)}
+
+    @app.post("/api/jobs/measure", tags=["jobs"], status_code=202)
+    def measure_job(req: Annotated[MeasureRequest, Body()]) -> dict[str, Any]:
+        """Compute a measure in the background; poll ``/api/jobs/{id}`` for progress."""
+        panel = svc.check_dataset(req.dataset)  # fail fast on bad input, before queueing
+        years = svc.check_years(panel, req.start, req.end)
+        svc.check_measure(req.measure, req.variable)
+        _resolve_countries(panel, req.countries, req.group)
+        m = MEASURES[req.measure]
+
+        def work(progress: Callable[[int, int, str], None]) -> dict[str, Any]:
+            _, yrs, codes, variable, frame = _measure_rows(req, progress)
+            title = f"{m.title}: {variable}"
+            return {"figure": measure_figure(frame, title, m.unit),
+                    "table": wide_table(frame), "citation": m.citation,
+                    "countries": codes, "years": yrs, "variable": variable,
+                    "rows": len(frame)}
+
+        return jobs.submit("measure", work, total=len(years)).public()
+
+    @app.get("/api/jobs/{job_id}", tags=["jobs"])
+    def job(job_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
+        """Progress of a job and, once done, its result."""
+        if not re.fullmatch(r"[0-9a-f]{32}", job_id):
+            raise svc.RequestProblem(f"not a job id: {job_id!r:.40}", status=404)
+        found = jobs.get(job_id)
+        if found is None:
+            raise svc.RequestProblem(f"no job {job_id}; it may have expired", status=404)
+        body = found.public()
+        body["result"] = found.result if found.status == "done" else None
+        return body
+
+    @app.get("/api/download", tags=["measures"])
+    def download(dataset: DatasetQ = "wiod2013", start: YearQ = None, end: YearQ = None,
+                 countries: CountriesQ = "", group: GroupQ = None,
+                 measure: MeasureQ = "totals", variable: VariableQ = None,
+                 format: Literal["csv", "xlsx"] = "csv") -> Response:
+        """A measure as a CSV or Excel file (tidy rows)."""
+        req = MeasureRequest(dataset=dataset, start=start, end=end,
+                             countries=_split(countries), group=group, measure=measure,
+                             variable=variable)
+        panel, years, _, variable, frame = _measure_rows(req)
+        stem = f"{panel.name}_{req.measure}_{variable}_{years[0]}-{years[-1]}"
+        stem = re.sub(r"[^A-Za-z0-9_.-]", "_", stem)
+        if format == "csv":
+            data = frame.to_csv(index=False).encode()
+            media = "text/csv"
+        else:
+            buf = io.BytesIO()
+            with pd.ExcelWriter(buf, engine="xlsxwriter") as writer:
+                frame.to_excel(writer, sheet_name="data", index=False)
+                pd.DataFrame({"item": ["dataset", "measure", "variable", "source"],
+                              "value": [panel.name, req.measure, variable,
+                                        MEASURES[req.measure].citation]}
+                             ).to_excel(writer, sheet_name="about", index=False)
+            data = buf.getvalue()
+            media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return Response(data, media_type=media, headers={
+            "Content-Disposition": f'attachment; filename="{stem}.{format}"'})
+
+    from silkchain.dashboard.analyses import register_analyses
+
+    register_analyses(app, jobs, BriRequest, ScenarioRequest)
+
+    return app

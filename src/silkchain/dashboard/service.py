@@ -1,0 +1,225 @@
+"""What the dashboard knows and computes: datasets, countries, groups, cached results.
+
+Every request value is checked here against what exists (dataset names, years,
+country codes, group names, measure names) before any table is read, so no part
+of a request ever reaches :func:`silkchain.read` as a path: tables are read only by
+dataset ids taken from :func:`silkchain.datasets`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from silkchain.dashboard.catalogue import MEASURES, country_level
+from silkchain.errors import SilkchainError
+from silkchain.io.registry import datasets as list_datasets
+from silkchain.io.registry import read
+from silkchain.table import MRIOTable
+
+NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
+CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,31}$")
+#: Most countries one request may name; most years one request may span.
+MAX_COUNTRIES = 80
+MAX_YEARS = 40
+
+
+class RequestProblem(ValueError):
+    """Bad request input; ``status`` is the HTTP status to answer with (4xx)."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A dataset name and the years it has."""
+
+    name: str
+    years: tuple[int, ...]
+    source: str
+    release: str
+
+
+_LIST_LOCK = threading.Lock()
+_LIST_CACHE: dict[str, tuple[float, dict[str, Panel]]] = {}
+
+
+def panels(ttl: float = 30.0) -> dict[str, Panel]:
+    """Datasets with yearly tables, by name (cached for ``ttl`` seconds)."""
+    with _LIST_LOCK:
+        hit = _LIST_CACHE.get("panels")
+        if hit and time.monotonic() - hit[0] < ttl:
+            return hit[1]
+        frame = list_datasets()
+        out: dict[str, Panel] = {}
+        for name, rows in frame.groupby(frame["id"].str.split(":").str[0], sort=False):
+            keys = rows["id"].str.split(":", n=1).str[1]
+            years = tuple(sorted(int(k) for k in keys if str(k).isdigit()))
+            if years:
+                out[str(name)] = Panel(str(name), years, str(rows["source"].iloc[0]),
+                                       str(rows["release"].iloc[0]))
+        _LIST_CACHE["panels"] = (time.monotonic(), out)
+        return out
+
+
+def check_dataset(name: str) -> Panel:
+    """The panel called ``name``; 404 with the available names otherwise."""
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        raise RequestProblem(f"dataset must be a dataset name such as 'wiod2013' "
+                             f"(letters, digits, '.', '_', '-'); got {name!r:.80}")
+    found = panels()
+    if name not in found:
+        raise RequestProblem(f"unknown dataset {name!r}; available: "
+                             f"{', '.join(sorted(found)) or 'none'}", status=404)
+    return found[name]
+
+
+def check_years(panel: Panel, start: int | None, end: int | None) -> list[int]:
+    """Years of ``panel`` within ``[start, end]`` (defaults: its last three years)."""
+    years = panel.years
+    if start is None and end is None:
+        return list(years[-3:])
+    lo = years[0] if start is None else start
+    hi = years[-1] if end is None else end
+    if lo > hi:
+        raise RequestProblem(f"start year {lo} is after end year {hi}")
+    for label, y in (("start", lo), ("end", hi)):
+        if not years[0] <= y <= years[-1]:
+            raise RequestProblem(f"{label} year {y} is outside {panel.name}'s years "
+                                 f"{years[0]}-{years[-1]}")
+    chosen = [y for y in years if lo <= y <= hi]
+    if len(chosen) > MAX_YEARS:
+        raise RequestProblem(f"{len(chosen)} years requested; at most {MAX_YEARS}")
+    return chosen
+
+
+def table(panel: Panel, year: int) -> MRIOTable:
+    """The table of ``panel`` for ``year`` (read by dataset id only)."""
+    if year not in panel.years:
+        raise RequestProblem(f"{panel.name} has no year {year}; available: "
+                             f"{panel.years[0]}-{panel.years[-1]}")
+    return _read(f"{panel.name}:{year}")
+
+
+@lru_cache(maxsize=6)
+def _read(dataset_id: str) -> MRIOTable:
+    return read(dataset_id)
+
+
+def countries(panel: Panel) -> tuple[str, ...]:
+    """Country codes of the panel's latest table."""
+    return table(panel, panel.years[-1]).labels.countries
+
+
+def sectors(panel: Panel) -> tuple[tuple[str, str], ...]:
+    """(code, name) of the panel's sectors."""
+    lab = table(panel, panel.years[-1]).labels
+    names = lab.sector_names or lab.sectors
+    return tuple(zip(lab.sectors, names, strict=True))
+
+
+def group_names() -> list[str]:
+    """Names of the registered country groups (empty when the registry is absent)."""
+    try:
+        from silkchain.groups import list_groups
+    except ImportError:
+        return []
+    listed = list_groups()
+    if isinstance(listed, pd.DataFrame):
+        col = "name" if "name" in listed.columns else listed.columns[0]
+        return [str(n) for n in listed[col]]
+    return [str(getattr(g, "name", g)) for g in listed]
+
+
+def group_members(name: str, panel: Panel) -> list[str]:
+    """Members of group ``name`` that the panel's table shows as countries."""
+    if not NAME_RE.match(name or ""):
+        raise RequestProblem(f"group must be a group name such as 'bri64'; got {name!r:.80}")
+    try:
+        from silkchain.groups import get_group
+    except ImportError:
+        raise RequestProblem("country groups are not available in this installation",
+                             status=404) from None
+    try:
+        group = get_group(name)
+    except (KeyError, SilkchainError, ValueError) as err:
+        raise RequestProblem(f"unknown group {name!r}: {err}; available: "
+                             f"{', '.join(group_names())}", status=404) from None
+    inside = group.members_in(table(panel, panel.years[-1]))
+    members = getattr(inside, "inside", inside)
+    return [str(c) for c in members]
+
+
+def check_countries(panel: Panel, codes: Sequence[str]) -> list[str]:
+    """``codes`` if all are countries of the panel; 422 naming the unknown ones."""
+    codes = [c.strip() for c in codes if c.strip()]
+    if not codes:
+        raise RequestProblem("name at least one country (or a group)")
+    if len(codes) > MAX_COUNTRIES:
+        raise RequestProblem(f"{len(codes)} countries requested; at most {MAX_COUNTRIES}")
+    bad_form = [c for c in codes if not CODE_RE.match(c)]
+    if bad_form:
+        raise RequestProblem(f"not a country code: {bad_form[0]!r:.40}")
+    known = countries(panel)
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise RequestProblem(f"unknown countr{'y' if len(unknown) == 1 else 'ies'} "
+                             f"{', '.join(map(repr, unknown))} in {panel.name}; "
+                             f"available: {', '.join(known)}")
+    return list(dict.fromkeys(codes))
+
+
+def check_measure(name: str, variable: str | None = None) -> tuple[str, str]:
+    """A known measure and one of its variables (default: the measure's default)."""
+    m = MEASURES.get(name)
+    if m is None:
+        raise RequestProblem(f"unknown measure {name!r:.40}; available: {', '.join(MEASURES)}")
+    why = m.availability()
+    if why:
+        raise RequestProblem(f"measure {name!r} cannot run here: {why}", status=503)
+    var = variable or m.default
+    if var not in m.variables:
+        raise RequestProblem(f"unknown variable {var!r:.40} of measure {name!r}; "
+                             f"available: {', '.join(m.variables)}")
+    return name, var
+
+
+_RESULT_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=256)
+def _measure_frame(dataset_id: str, measure: str) -> pd.DataFrame:
+    _name, year = dataset_id.rsplit(":", 1)
+    frame = country_level(MEASURES[measure].call()(_read(dataset_id)))
+    frame.insert(0, "year", int(year))
+    return frame
+
+
+def measure_panel(
+    panel: Panel, years: Sequence[int], measure: str, variable: str, codes: Sequence[str],
+    progress: Callable[[int, int, str], None] | None = None,
+) -> pd.DataFrame:
+    """``year, country, measure, value`` for the chosen countries and years."""
+    parts = []
+    for i, year in enumerate(years):
+        if progress:
+            progress(i, len(years), f"{MEASURES[measure].title}: {panel.name} {year}")
+        table(panel, year)  # checks the year
+        with _RESULT_LOCK:
+            frame = _measure_frame(f"{panel.name}:{year}", measure)
+        parts.append(frame[(frame["measure"] == variable) & frame["country"].isin(codes)])
+    if progress:
+        progress(len(years), len(years), "done")
+    out = pd.concat(parts, ignore_index=True)
+    out["country"] = pd.Categorical(out["country"], categories=list(codes))
+    out = out.sort_values(["country", "year"]).reset_index(drop=True)
+    out["country"] = out["country"].astype(str)
+    return out

@@ -1,0 +1,1 @@
+"""Jinja2 templates, script and styles of the dashboard (package data)."""

@@ -1,0 +1,116 @@
+"""Write the frames behind a report to one Excel workbook (xlsxwriter).
+
+The first sheet, ``README``, says what the workbook is, lists every sheet with a
+one-line description, and repeats the sources and caveats; each further sheet is
+one tidy frame with a frozen header row and an autofilter.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from silkchain.io.atomic import atomic_path
+from silkchain.report.document import Report, sheet_name
+
+#: Excel's row limit, less the header.
+MAX_ROWS = 1_048_575
+
+
+def write_workbook(
+    frames: Mapping[str, pd.DataFrame],
+    path: str | os.PathLike[str],
+    *,
+    title: str = "silkchain results",
+    meta: Mapping[str, str] | None = None,
+    notes: Mapping[str, str] | None = None,
+    sources: Sequence[str] = (),
+    caveats: Sequence[str] = (),
+) -> Path:
+    """Write ``frames`` (sheet name -> tidy frame) and a README sheet to ``path``.
+
+    Raises
+    ------
+    ValueError
+        If a frame has more rows than an Excel sheet holds, or two frames map to
+        the same sheet name.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pd.DataFrame({"country": ["CHN", "IND"], "value": [1.5, 2.0]})
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = write_workbook({"dva": f}, pathlib.Path(d) / "r.xlsx")
+    ...     pd.read_excel(p, sheet_name=None).keys()
+    dict_keys(['README', 'dva'])
+    """
+    try:
+        import xlsxwriter  # noqa: F401
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ImportError("the workbook needs xlsxwriter: pip install 'silkchain[report]'"
+                          ) from err
+    notes = dict(notes or {})
+    named: dict[str, pd.DataFrame] = {}
+    for name, frame in frames.items():
+        sheet = sheet_name(name)
+        if sheet in named or sheet == "README":
+            raise ValueError(f"two frames map to the sheet name {sheet!r}; rename one")
+        if len(frame) > MAX_ROWS:
+            raise ValueError(f"frame {name!r} has {len(frame):,} rows; an Excel sheet holds "
+                             f"{MAX_ROWS:,}; write it as CSV or Parquet instead")
+        named[sheet] = frame
+    path = Path(path)
+    with atomic_path(path, suffix=".xlsx") as tmp, \
+            pd.ExcelWriter(tmp, engine="xlsxwriter") as writer:
+        book = writer.book
+        bold = book.add_format({"bold": True})
+        head = book.add_format({"bold": True, "font_size": 14})
+        wrap = book.add_format({"text_wrap": True, "valign": "top"})
+        readme = book.add_worksheet("README")
+        readme.set_column(0, 0, 28)
+        readme.set_column(1, 1, 110, wrap)
+        row = 0
+        readme.write(row, 0, title, head)
+        row += 2
+        for key, value in (meta or {}).items():
+            readme.write(row, 0, str(key), bold)
+            readme.write(row, 1, str(value))
+            row += 1
+        row += 1
+        readme.write(row, 0, "sheet", bold)
+        readme.write(row, 1, "contents", bold)
+        row += 1
+        for sheet, frame in named.items():
+            readme.write_url(row, 0, f"internal:'{sheet}'!A1", string=sheet)
+            cols = ", ".join(map(str, frame.columns))
+            readme.write(row, 1, f"{notes.get(sheet, '')} [{len(frame):,} rows; "
+                                 f"columns: {cols}]".strip())
+            row += 1
+        for heading, lines in (("Sources", sources), ("Caveats", caveats)):
+            if lines:
+                row += 1
+                readme.write(row, 0, heading, bold)
+                for line in lines:
+                    readme.write(row, 1, line)
+                    row += 1
+        for sheet, frame in named.items():
+            frame.to_excel(writer, sheet_name=sheet, index=False)
+            ws = writer.sheets[sheet]
+            ws.freeze_panes(1, 0)
+            if len(frame.columns):
+                ws.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
+            for j, col in enumerate(frame.columns):
+                sample = frame[col].astype(str).head(200)
+                width = max([len(str(col)), *(len(s) for s in sample)])
+                ws.set_column(j, j, min(max(width + 2, 8), 40))
+    return path
+
+
+def write_report_workbook(report: Report, path: str | os.PathLike[str]) -> Path:
+    """Write every frame of ``report`` with its notes, sources and caveats."""
+    return write_workbook(report.frames, path, title=report.title, meta=report.meta,
+                          notes=report.frame_notes, sources=report.sources,
+                          caveats=report.caveats)

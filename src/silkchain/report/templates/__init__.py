@@ -1,0 +1,1 @@
+"""Jinja2 templates and styles of the report (package data)."""
