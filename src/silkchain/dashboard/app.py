@@ -32,7 +32,7 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 from fastapi import Body, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from silkchain.dashboard import service as svc
 from silkchain.dashboard.catalogue import MEASURES
@@ -145,6 +145,12 @@ def create_app(*, workers: int = 1, max_pending: int = 8) -> FastAPI:
     @app.exception_handler(svc.RequestProblem)
     async def _problem(request: Request, exc: svc.RequestProblem) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=exc.status)
+
+    @app.exception_handler(ValidationError)
+    async def _invalid(request: Request, exc: ValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                             for e in exc.errors(include_url=False))
+        return JSONResponse({"detail": problems}, status_code=422)
 
     @app.exception_handler(QueueFull)
     async def _full(request: Request, exc: QueueFull) -> JSONResponse:

@@ -36,9 +36,9 @@ def figure_json(figure: Any) -> str:
 def frame_html(frame: pd.DataFrame, max_rows: int = 40) -> str:
     """A frame as an HTML table (escaped), numbers rounded for reading.
 
-    >>> print(frame_html(pd.DataFrame({"country": ["CHN"], "value": [0.123456]})))
-    ... # doctest: +ELLIPSIS
-    <table border="0" class="dataframe frame">...<td>CHN</td>...<td>0.1235</td>...
+    >>> html = frame_html(pd.DataFrame({"country": ["CHN"], "value": [0.123456]}))
+    >>> "<td>CHN</td>" in html, "<td>0.1235</td>" in html
+    (True, True)
     """
     shown = frame.head(max_rows)
     return shown.to_html(index=False, classes="frame", escape=True, na_rep="–",
