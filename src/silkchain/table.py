@@ -226,9 +226,14 @@ class MRIOTable:
             problems += [(ShapeError, p) for p in shape_probs]
             self._raise(problems)
         names = lab.industries()
+        derived = {"x": self.meta.get("x_policy") == "rows",
+                   "V": self.meta.get("va_policy") == "residual"}
         for name in ("Z", "Y", "x", "V"):
+            if derived.get(name) and problems:
+                continue  # computed from Z and Y: their NaN cells are already reported
+            rows = list(lab.va_rows) if name == "V" else names
             problems += [(ValueProblemError, p)
-                         for p in cv.check_finite(name, getattr(self, name), names)]
+                         for p in cv.check_finite(name, getattr(self, name), rows)]
         if problems:
             self._raise(problems)
         problems += [(ValueProblemError, p)
@@ -277,11 +282,19 @@ class MRIOTable:
 
     def _raise(self, problems: list[tuple[type[IOTableError], str]]) -> None:
         kinds = {k for k, _ in problems}
-        cls = kinds.pop() if len(kinds) == 1 else TableValidationError
+        cls = next(iter(kinds)) if len(kinds) == 1 else TableValidationError
         texts = [p for _, p in problems]
         source = self.meta.get("path") or self.meta.get("dataset") or "table"
         header = f"{source} is invalid ({len(texts)} problem{'s' * (len(texts) != 1)}):"
-        raise cls(format_problems(header, texts), texts)
+        message = format_problems(header, texts)
+        if any(k in (BalanceError, ValueProblemError) for k in kinds | {cls}) and any(
+                "balance" in t or "value added" in t or "gross output" in t for t in texts):
+            message += (
+                f"\nIf the source rounds its cells (e.g. to whole millions), give that unit "
+                f"as rounding= (now {self.rounding}); x_policy='published' keeps the file's "
+                "gross output; see docs/table.md."
+            )
+        raise cls(message, texts)
 
     # ------------------------------------------------------------------ dimensions
     @property

@@ -66,20 +66,20 @@ def validate_cmd(
         console.print(f"[bold red]{file} is invalid[/] ({len(problems)} problem"
                       f"{'s' * (len(problems) != 1)}):", highlight=False)
         for p in problems:
-            out.print(f"  - {p}", highlight=False, markup=False)
+            out.print(f"  - {p}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
     except Exception as err:  # an unreadable file is invalid too, with its reason
         from silkchain.errors import SilkchainError
 
         if not isinstance(err, (SilkchainError, OSError)):
             raise
-        out.print(f"{file} is invalid: {err}", highlight=False, markup=False)
+        out.print(f"{file} is invalid: {err}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
     s = t.summary()
     out.print(f"{file}: valid ({s['countries']} countries x {s['sectors']} sectors, "
               f"{s['final_demand_categories']} final-demand categories; largest row gap "
               f"{s['max_row_gap']:.6g}; {s['zero_output_industries']} zero-output industries)",
-              highlight=False)
+              highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from silkchain.errors import SilkchainError
@@ -24,7 +25,7 @@ TABLE_HELP = "A dataset id (e.g. wiod2013:2011; see `silkchain datasets`) or a t
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print ``message`` as an error and return the ``Exit`` to raise."""
-    console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 

@@ -38,6 +38,11 @@ def sha256_file(path: str | Path) -> str:
 def _load_arrays(path: Path) -> dict[str, np.ndarray]:
     if not path.exists():
         raise ParserError(f"{path}: no such file")
+    with open(path, "rb") as fh:
+        magic = fh.read(4)
+    if magic != b"PK\x03\x04":
+        raise ParserError(f"{path.name}: not a readable .npz archive (expected a zip file "
+                          f"starting with PK\\x03\\x04, found {magic!r})")
     try:
         with np.load(path, allow_pickle=False) as data:
             return {k: data[k] for k in data.files}
