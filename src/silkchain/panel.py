@@ -1,0 +1,530 @@
+"""Any measure over every year of a source, as one tidy frame, computed in parallel on Dask.
+
+:func:`panel` runs one task per year. Each task reads its table where it runs
+(a dataset id travels, not the 16 MB of arrays), computes the measure(s) and
+returns a tidy frame; the frames are stacked into
+
+    ``year, country, sector, partner, measure, value``
+
+Decomposition frames (``exporter, sector, importer, term``) are renamed to
+these columns (exporter -> country, importer -> partner, term -> measure); a
+dimension the measure does not have is the empty string ``""`` (a country
+total has ``sector == ""``).
+
+Where it runs (``scheduler``):
+
+* ``None`` or ``"local"``: a ``dask.distributed.LocalCluster`` started for the
+  call (2 single-threaded worker processes on 127.0.0.1, no dashboard; BLAS
+  pinned to one thread per worker) and closed afterwards;
+* ``"tcp://HOST:PORT"`` (or ``HOST:PORT``): an existing dask.distributed
+  scheduler; its workers need silkchain installed and, for dataset ids of the
+  local store, access to the store;
+* a ``distributed.Client``: used as it is;
+* ``"sync"``: serially in this process, without Dask (small jobs, debugging).
+
+Results of named measures on named sources are cached: in the local store
+(``silkchain.store.Store().put_frame/get_frame``) when that module is
+installed, else as Parquet files under :func:`cache_dir` (written atomically).
+
+Examples
+--------
+>>> from silkchain.measures.participation import wwyz
+>>> f = panel("wiod2013", wwyz, years=[2010, 2011], scheduler="sync", cache=False)
+>>> list(f.columns)
+['year', 'country', 'sector', 'partner', 'measure', 'value']
+>>> sorted(f.year.unique().tolist())
+[2010, 2011]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from silkchain.errors import DatasetNotFoundError, MeasureError, SilkchainError
+from silkchain.io.atomic import atomic_path
+from silkchain.table import MRIOTable
+
+PANEL_COLUMNS = ["year", "country", "sector", "partner", "measure", "value"]
+#: Column renames from the decomposition layout to the panel layout.
+RENAMES = {"exporter": "country", "importer": "partner", "term": "measure",
+           "indicator": "measure", "destination": "partner"}
+#: Environment variable overriding the cache folder of the Parquet fallback.
+CACHE_ENV = "SILKCHAIN_CACHE_DIR"
+#: Environment given to worker processes of the local cluster (one BLAS thread each).
+WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+class PanelError(SilkchainError, RuntimeError):
+    """A panel could not be computed (no scheduler, a failed year, bad arguments)."""
+
+
+@dataclass(frozen=True)
+class PanelMeasure:
+    """A named measure for panels: ``module:function`` plus default keyword arguments."""
+
+    name: str
+    target: str
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+    def resolve(self) -> Callable[..., pd.DataFrame]:
+        """Import the function (modules of other areas are imported only when used)."""
+        module, func = self.target.split(":")
+        try:
+            return getattr(import_module(module), func)  # type: ignore[no-any-return]
+        except (ModuleNotFoundError, AttributeError) as err:
+            raise PanelError(f"measure {self.name!r} needs {self.target}, which is not "
+                             f"available in this installation ({err})") from None
+
+
+#: Measures that :func:`panel` knows by name.
+PANEL_MEASURES: dict[str, PanelMeasure] = {m.name: m for m in [
+    PanelMeasure("bm", "silkchain.measures.borin_mancini:bm", {"level": "country"},
+                 "Borin-Mancini (2019/2023) source-based decomposition of gross exports"),
+    PanelMeasure("wwyz", "silkchain.measures.participation:wwyz", {"level": "country"},
+                 "Wang-Wei-Yu-Zhu (2017a) production-based GVC participation"),
+    PanelMeasure("koopman", "silkchain.measures.participation:koopman", {"level": "country"},
+                 "Koopman et al. (2010) GVC participation and position"),
+    PanelMeasure("upstreamness", "silkchain.measures.positioning:upstreamness", {},
+                 "Antras et al. (2012) upstreamness"),
+    PanelMeasure("downstreamness", "silkchain.measures.positioning:downstreamness", {},
+                 "Miller-Temurshoev (2017) input downstreamness"),
+    PanelMeasure("production_length", "silkchain.measures.positioning:production_length",
+                 {"level": "country"}, "WWYZ (2017b) production length and GVC position"),
+    PanelMeasure("vax", "silkchain.measures.decompose:vax", {"level": "country"},
+                 "Johnson-Noguera (2012) value-added exports"),
+    PanelMeasure("kww", "silkchain.measures.decompose:kww", {},
+                 "Koopman-Wang-Wei (2014) nine-term decomposition"),
+    PanelMeasure("wwz", "silkchain.measures.decompose:wwz", {},
+                 "Wang-Wei-Zhu (2013) sixteen-term decomposition"),
+    PanelMeasure("tiva", "silkchain.measures.tiva:tiva", {}, "OECD TiVA indicators"),
+    PanelMeasure("rca", "silkchain.measures.rca:rca", {}, "revealed comparative advantage"),
+]}
+
+MeasureSpec = str | Callable[[MRIOTable], pd.DataFrame] | tuple[Any, Mapping[str, Any]]
+
+
+# ------------------------------------------------------------------------------ tidy frames
+def to_panel_frame(frame: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
+    """Bring a measure's tidy frame to the panel columns (``year`` added when given).
+
+    >>> f = pd.DataFrame({"exporter": ["CHN"], "importer": ["USA"], "term": ["DVA"],
+    ...                   "value": [1.0]})
+    >>> to_panel_frame(f, 2011)
+       year country sector partner measure  value
+    0  2011     CHN            USA     DVA    1.0
+    """
+    if "value" not in frame.columns:
+        raise MeasureError(f"a measure frame needs a 'value' column; found "
+                           f"{', '.join(map(str, frame.columns))}")
+    frame = frame.rename(columns={k: v for k, v in RENAMES.items() if k in frame.columns})
+    unknown = [c for c in frame.columns if c not in PANEL_COLUMNS]
+    if unknown:
+        raise MeasureError(f"cannot place column(s) {', '.join(map(str, unknown))} in a panel "
+                           f"frame; expected a subset of {', '.join(PANEL_COLUMNS)} (or "
+                           "exporter/importer/term)")
+    if "measure" not in frame.columns:
+        raise MeasureError("a measure frame needs a 'measure' (or 'term') column")
+    out = pd.DataFrame(index=frame.index)
+    out["year"] = year if year is not None else frame.get("year")
+    for col in ("country", "sector", "partner", "measure"):
+        out[col] = frame[col].astype(str) if col in frame.columns else ""
+    out["value"] = frame["value"].astype(float)
+    if year is None and "year" not in frame.columns:
+        raise MeasureError("to_panel_frame needs a year (argument or column)")
+    out["year"] = out["year"].astype(int)
+    return out.reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------ measures
+def _normalise_measures(measure: MeasureSpec | Sequence[MeasureSpec],
+                        params: Mapping[str, Any] | None
+                        ) -> list[tuple[str, Callable[..., pd.DataFrame], dict[str, Any]]]:
+    single = isinstance(measure, (str, tuple)) or callable(measure)
+    specs: list[MeasureSpec] = [measure] if single else list(measure)  # type: ignore[list-item]
+    if not specs:
+        raise PanelError("no measure given")
+    if params and len(specs) > 1:
+        raise PanelError("params apply to a single measure; for several measures pass "
+                         "(measure, params) pairs")
+    out = []
+    for spec in specs:
+        kwargs: dict[str, Any] = dict(params or {})
+        if isinstance(spec, tuple):
+            spec, extra = spec
+            kwargs.update(extra)
+        if isinstance(spec, str):
+            if spec not in PANEL_MEASURES:
+                raise PanelError(f"unknown panel measure {spec!r}; available: "
+                                 f"{', '.join(PANEL_MEASURES)} (or pass a function)")
+            pm = PANEL_MEASURES[spec]
+            out.append((spec, pm.resolve(), {**pm.defaults, **kwargs}))
+        elif callable(spec):
+            name = getattr(spec, "__name__", None) or getattr(
+                getattr(spec, "func", None), "__name__", "measure")
+            out.append((str(name), spec, kwargs))
+        else:
+            raise PanelError(f"a measure is a name, a function or a (measure, params) pair; "
+                             f"got {type(spec).__name__}")
+    return out
+
+
+def _compute_year(year: int, ref: str | MRIOTable,
+                  measures: list[tuple[str, Callable[..., pd.DataFrame], dict[str, Any]]],
+                  blas_threads: int | None = 1) -> pd.DataFrame:
+    """One panel task: read the table of ``year`` and compute every measure on it."""
+    from silkchain.io.registry import read
+
+    limiter: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
+    if blas_threads is not None:
+        with contextlib.suppress(ImportError):
+            from threadpoolctl import threadpool_limits
+
+            limiter = threadpool_limits(limits=blas_threads)
+    with limiter:
+        table = read(ref)
+        frames = []
+        for name, fn, kwargs in measures:
+            try:
+                result = fn(table, **kwargs)
+            except SilkchainError:
+                raise
+            except Exception as err:
+                raise PanelError(f"measure {name!r} failed on year {year}: "
+                                 f"{type(err).__name__}: {err}") from err
+            frames.append(to_panel_frame(result, year))
+    return pd.concat(frames, ignore_index=True)
+
+
+# ------------------------------------------------------------------------------ sources
+def _available_years(name: str) -> dict[int, str]:
+    from silkchain.io import bundled
+    from silkchain.io.registry import dataset_ids
+
+    if name == bundled.NAME:
+        return {y: f"{name}:{y}" for y in bundled.YEARS}
+    out = {}
+    for d in dataset_ids():
+        prefix, _, key = d.partition(":")
+        if prefix == name and key.isdigit():
+            out[int(key)] = d
+    if not out:
+        names = sorted({d.split(":")[0] for d in dataset_ids()})
+        raise DatasetNotFoundError(f"unknown panel source {name!r}; available: "
+                                   f"{', '.join(names)}")
+    return out
+
+
+def parse_years(text: str | Sequence[int] | None) -> list[int] | None:
+    """``"1995-2011"``, ``"2000,2005,2010"`` or a list -> sorted list of years.
+
+    >>> parse_years("2009-2011"), parse_years("2011,1995"), parse_years(None)
+    ([2009, 2010, 2011], [1995, 2011], None)
+    """
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        return sorted({int(y) for y in text})
+    years: set[int] = set()
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        lo, sep, hi = part.partition("-")
+        try:
+            if sep:
+                a, b = int(lo), int(hi)
+                if b < a:
+                    raise PanelError(f"year range {part!r} runs backwards")
+                years.update(range(a, b + 1))
+            else:
+                years.add(int(part))
+        except ValueError:
+            raise PanelError(f"cannot read years {text!r}; use e.g. 1995-2011 or "
+                             "2000,2005,2011") from None
+    return sorted(years)
+
+
+def resolve_source(source: str | Mapping[int, MRIOTable | str],
+                   years: Sequence[int] | str | None = None) -> dict[int, MRIOTable | str]:
+    """``{year: dataset id or table}`` for a panel source and an optional year filter."""
+    from silkchain.io.registry import DATASET_ID
+
+    chosen = parse_years(years)
+    available: dict[int, MRIOTable | str]
+    if isinstance(source, Mapping):
+        available = {int(y): t for y, t in source.items()}
+    elif isinstance(source, str) and DATASET_ID.match(source) and not Path(source).exists():
+        key = source.split(":", 1)[1]
+        if not key.isdigit():
+            raise DatasetNotFoundError(f"{source!r}: a panel needs yearly dataset ids "
+                                       "(NAME:YEAR) or a source name such as wiod2013")
+        available = {int(key): source}
+    elif isinstance(source, str):
+        available = dict(_available_years(source))
+    else:
+        raise PanelError(f"a panel source is a name (wiod2013), a dataset id or "
+                         f"{{year: table}}; got {type(source).__name__}")
+    if chosen is None:
+        return dict(sorted(available.items()))
+    missing = [y for y in chosen if y not in available]
+    if missing:
+        span = f"{min(available)}-{max(available)}" if available else "none"
+        raise DatasetNotFoundError(f"{source if isinstance(source, str) else 'source'} has no "
+                                   f"year(s) {', '.join(map(str, missing))}; available: {span}")
+    return {y: available[y] for y in chosen}
+
+
+# ------------------------------------------------------------------------------ caching
+def cache_dir() -> Path:
+    """Folder of the Parquet panel cache (``$SILKCHAIN_CACHE_DIR`` or the user cache)."""
+    env = os.environ.get(CACHE_ENV)
+    if env:
+        return Path(env) / "panels"
+    try:
+        from platformdirs import user_cache_dir
+
+        return Path(user_cache_dir("silkchain")) / "panels"
+    except ImportError:  # pragma: no cover - platformdirs is in the io extra
+        return Path.home() / ".cache" / "silkchain" / "panels"
+
+
+def cache_key(source: str, names: Sequence[str], params: Sequence[Mapping[str, Any]],
+              years: Sequence[int], extra: str = "") -> str:
+    """A stable key naming a panel result (source, measures, params, years, version)."""
+    from silkchain import __version__
+
+    doc = json.dumps({"source": source, "measures": list(names),
+                      "params": [dict(p) for p in params], "years": list(years),
+                      "extra": extra, "version": __version__}, sort_keys=True, default=str)
+    return "panel-" + hashlib.sha256(doc.encode()).hexdigest()[:24]
+
+
+class ParquetCache:
+    """The fallback cache: one Parquet file per key under a folder, written atomically."""
+
+    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
+        self.root = Path(root) if root is not None else cache_dir()
+
+    def _path(self, key: str) -> Path:
+        return self.root / f"{key}.parquet"
+
+    def get_frame(self, key: str) -> pd.DataFrame | None:
+        """The cached frame of ``key``, or None."""
+        path = self._path(key)
+        return pd.read_parquet(path) if path.exists() else None
+
+    def put_frame(self, key: str, frame: pd.DataFrame) -> None:
+        """Store ``frame`` under ``key``."""
+        with atomic_path(self._path(key), suffix=".parquet") as tmp:
+            frame.to_parquet(tmp, index=False)
+
+
+def default_cache() -> Any:
+    """The local store when ``silkchain.store`` is installed, else a :class:`ParquetCache`."""
+    try:
+        from silkchain.store import Store
+    except ImportError:
+        return ParquetCache()
+    return Store()
+
+
+# ------------------------------------------------------------------------------ running
+ProgressFn = Callable[[int, int, int], None]
+
+
+def _progress_fn(progress: bool | ProgressFn | None, label: str) -> ProgressFn:
+    if callable(progress):
+        return progress
+    if progress:
+        def report(done: int, total: int, year: int) -> None:
+            print(f"{label}: {done}/{total} years done (last {year})", file=sys.stderr,
+                  flush=True)
+        return report
+    return lambda done, total, year: None
+
+
+@contextlib.contextmanager
+def dask_client(scheduler: Any = None, n_workers: int = 2,
+                timeout: float = 20.0) -> Iterator[Any]:
+    """A dask.distributed client: a fresh local cluster, an address, or a given client."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise PanelError("panels on Dask need dask[distributed]; pip install "
+                         "'silkchain[dask]' (or use scheduler='sync')") from None
+    if scheduler is not None and not isinstance(scheduler, str):
+        yield scheduler  # a Client the caller owns
+        return
+    if scheduler in (None, "local"):
+        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, host="127.0.0.1",
+                               dashboard_address=None, processes=True, env=dict(WORKER_ENV))
+        client = Client(cluster)
+        try:
+            yield client
+        finally:
+            client.close()
+            cluster.close()
+        return
+    address = scheduler if "://" in scheduler else f"tcp://{scheduler}"
+    try:
+        client = Client(address, timeout=timeout)
+    except (OSError, TimeoutError) as err:
+        raise PanelError(f"could not connect to the Dask scheduler at {address} within "
+                         f"{timeout:g} s ({type(err).__name__}: {err}); start one with "
+                         "`dask scheduler` or leave --scheduler out for a local cluster"
+                         ) from None
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def run_years(tasks: Mapping[int, MRIOTable | str],
+              measures: list[tuple[str, Callable[..., pd.DataFrame], dict[str, Any]]],
+              scheduler: Any = None, progress: bool | ProgressFn | None = False,
+              label: str = "panel", n_workers: int | None = None) -> pd.DataFrame:
+    """Run :func:`_compute_year` for every year of ``tasks`` and stack the frames."""
+    report = _progress_fn(progress, label)
+    years = list(tasks)
+    frames: list[pd.DataFrame] = []
+    if scheduler in ("sync", "synchronous"):
+        for i, year in enumerate(years, 1):
+            frames.append(_compute_year(year, tasks[year], measures, blas_threads=None))
+            report(i, len(years), year)
+    else:
+        from dask.distributed import as_completed
+
+        workers = n_workers or max(1, min(2, len(years), os.cpu_count() or 1))
+        with dask_client(scheduler, n_workers=workers) as client:
+            futures = {client.submit(_compute_year, y, tasks[y], measures, 1, pure=False,
+                                     key=f"{label}-{y}-{time.monotonic_ns()}"): y
+                       for y in years}
+            for done, fut in enumerate(as_completed(list(futures)), 1):
+                frames.append(fut.result())
+                report(done, len(years), futures[fut])
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in PANEL_COLUMNS})
+    out = pd.concat(frames, ignore_index=True)
+    order = {y: i for i, y in enumerate(years)}
+    out = out.iloc[out["year"].map(order).argsort(kind="stable")].reset_index(drop=True)
+    return out
+
+
+def panel(
+    source: str | Mapping[int, MRIOTable | str],
+    measure: MeasureSpec | Sequence[MeasureSpec],
+    years: Sequence[int] | str | None = None,
+    scheduler: Any = None,
+    *,
+    params: Mapping[str, Any] | None = None,
+    cache: bool | str | os.PathLike[str] | Any = True,
+    progress: bool | ProgressFn | None = False,
+    n_workers: int | None = None,
+    cache_extra: str | None = None,
+) -> pd.DataFrame:
+    """A measure over every year of ``source`` as one tidy frame.
+
+    Parameters
+    ----------
+    source : str or mapping
+        A source name whose yearly datasets are ``NAME:YEAR`` (``"wiod2013"``:
+        1995-2011, or a name in the local store), one dataset id, or
+        ``{year: table or dataset id}``.
+    measure : str, callable, (measure, params) pair, or a list of them
+        A name of :data:`PANEL_MEASURES` (``"bm"``, ``"wwyz"``, ``"koopman"``,
+        ``"upstreamness"``, ``"production_length"``, ...) or a function
+        ``f(table, **params) -> tidy frame``. Several measures are computed in
+        the same task, on one read of each table.
+    years : sequence of int or str, optional
+        Years to include (``"1995-2011"``, ``[2000, 2011]``); default all.
+    scheduler : str or Client, optional
+        ``None``/``"local"`` (a local cluster for this call), ``"HOST:PORT"``
+        or ``"tcp://HOST:PORT"`` (an existing cluster), a ``Client``, or
+        ``"sync"`` (no Dask). See the module docstring.
+    params : mapping, optional
+        Keyword arguments of a single measure (``{"level": "sector"}``).
+    cache : bool, path or store
+        ``True`` (default): cache named measures on named sources in the local
+        store (or the Parquet fallback); ``False``: never; a path: a Parquet
+        cache folder; an object with ``get_frame``/``put_frame``: that store.
+    progress : bool or callable
+        ``True`` prints a line per finished year to stderr; a callable gets
+        ``(done, total, year)``.
+    n_workers : int, optional
+        Workers of the local cluster (default ``min(2, years, CPUs)``).
+    cache_extra : str, optional
+        Lets callers that pass functions cache them under a stable name (the
+        Belt and Road answers use it); without it, functions are not cached.
+
+    Returns
+    -------
+    DataFrame
+        ``year, country, sector, partner, measure, value``; ``attrs`` hold the
+        source, years, measures, scheduler, whether the result came from the
+        cache and the cache key.
+
+    Raises
+    ------
+    PanelError
+        Unknown measure, unreachable scheduler, or a year whose measure failed
+        (the message names the year).
+    DatasetNotFoundError
+        Unknown source or years.
+    """
+    tasks = resolve_source(source, years)
+    if not tasks:
+        raise PanelError("the panel has no years")
+    measures = _normalise_measures(measure, params)
+    names = [name for name, _, _ in measures]
+    cacheable = (isinstance(source, str) and cache is not False
+                 and (cache_extra is not None or all(
+                     isinstance(m, str) or (isinstance(m, tuple) and isinstance(m[0], str))
+                     for m in ([measure] if isinstance(measure, (str, tuple))
+                               or callable(measure) else measure))))
+    store = None
+    key = None
+    if cacheable:
+        key = cache_key(str(source), names, [kw for _, _, kw in measures], list(tasks),
+                        cache_extra or "")
+        if cache is True:
+            store = default_cache()
+        elif isinstance(cache, (str, os.PathLike)):
+            store = ParquetCache(cache)
+        else:
+            store = cache
+        cached = store.get_frame(key)
+        if cached is not None:
+            cached = cached[PANEL_COLUMNS].copy()
+            cached.attrs.update(source=str(source), years=list(tasks), measures=names,
+                                scheduler=None, cached=True, cache_key=key)
+            _progress_fn(progress, f"panel {source}")(len(tasks), len(tasks), max(tasks))
+            return cached
+    label = f"panel {source if isinstance(source, str) else 'tables'} {'+'.join(names)}"
+    frame = run_years(tasks, measures, scheduler, progress, label=label, n_workers=n_workers)
+    if store is not None and key is not None:
+        store.put_frame(key, frame)
+    frame.attrs.update(source=str(source) if isinstance(source, str) else "tables",
+                       years=list(tasks), measures=names,
+                       scheduler=scheduler if isinstance(scheduler, str) or scheduler is None
+                       else "client", cached=False, cache_key=key)
+    return frame
+
+
+def measure_function(name: str, **params: Any) -> Callable[[MRIOTable], pd.DataFrame]:
+    """A named panel measure as a one-argument function (``partial`` with its defaults)."""
+    if name not in PANEL_MEASURES:
+        raise PanelError(f"unknown panel measure {name!r}; available: "
+                         f"{', '.join(PANEL_MEASURES)}")
+    pm = PANEL_MEASURES[name]
+    return partial(pm.resolve(), **{**pm.defaults, **params})
