@@ -1,0 +1,65 @@
+"""``silkchain indicators``: TiVA, participation, position and upstreamness of a table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from silkchain.cli.common import TABLE_HELP, console, fail, user_errors, with_progress, write_frame
+from silkchain.io.registry import read
+from silkchain.measures.indicators import DEFAULT_MEASURES, MEASURES, indicators
+
+MEASURE_HELP = (
+    "Measure to compute (repeat for several). Families: "
+    + ", ".join(n for n in MEASURES if n.islower())
+    + ". Or any single OECD TiVA code: "
+    + ", ".join(n for n in MEASURES if not n.islower())
+    + f". Default: {', '.join(DEFAULT_MEASURES)}."
+)
+
+
+def indicators_cmd(
+    table: Annotated[str, typer.Argument(help=TABLE_HELP)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output file: .csv, .parquet "
+                                         "or .xlsx (long layout: country, sector, partner, "
+                                         "measure, value).")],
+    measure: Annotated[list[str] | None, typer.Option("--measure", "-m",
+                                                      help=MEASURE_HELP)] = None,
+    services: Annotated[str, typer.Option(
+        help="Services set of EXGR_SERV_DVASH/FVASH: SRVWC (services and construction), "
+             "SERVS, BIZSV, or comma-separated sector codes.")] = "SRVWC",
+) -> None:
+    """Compute GVC indicators of TABLE (see `docs/commands/indicators.md`).
+
+    Writes one long file; sector "_T" and partner "W" mark values that are not
+    by industry or partner.
+    """
+    names = list(measure) if measure else list(DEFAULT_MEASURES)
+    unknown = [m for m in names if m not in MEASURES]
+    if unknown:
+        raise fail(f"unknown measure(s): {', '.join(unknown)}; valid: {', '.join(MEASURES)}")
+    svc: str | list[str] = services
+    if "," in services or services.upper() not in ("SRVWC", "SERVS", "BIZSV"):
+        svc = [s.strip() for s in services.split(",") if s.strip()]
+    with user_errors():
+        t = with_progress(f"reading {table}", read, table)
+        frame = with_progress(f"computing {', '.join(names)}", indicators, t, names, svc)
+    for key, attrs in frame.attrs.items():
+        if isinstance(attrs, dict) and "inventory_correction" in attrs:
+            state = (f"on (category {attrs['inventory_category']})"
+                     if attrs["inventory_correction"] else "off")
+            console.print(f"{key}: Antràs-Chor net inventory correction {state}",
+                          highlight=False)
+        if isinstance(attrs, dict) and attrs.get("services"):
+            console.print(f"{key}: services set {attrs['services']}", highlight=False)
+        if isinstance(attrs, dict) and attrs.get("skipped"):
+            console.print(f"{key}: skipped {attrs['skipped']}", highlight=False)
+    write_frame(frame, output, sheet="indicators")
+    console.print(f"wrote {len(frame):,} rows to {output}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``indicators`` to ``app``."""
+    app.command("indicators")(indicators_cmd)
