@@ -193,8 +193,10 @@ def create_app(*, workers: int = 1, max_pending: int = 8) -> FastAPI:
               dataset: DatasetQ = "wiod2013") -> dict[str, Any]:
         """Members of group ``name`` that appear as countries in ``dataset``."""
         panel = svc.check_dataset(dataset)
-        return {"name": name, "dataset": panel.name,
-                "countries": svc.group_members(name, panel)}
+        mapping = svc.group_mapping(name, panel)
+        return {"name": mapping.group, "dataset": panel.name, "countries": list(mapping.inside),
+                "hidden_in_rest_of_world": list(mapping.hidden),
+                "description": mapping.describe()}
 
     @app.get("/api/measures", tags=["measures"])
     def measures() -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
@@ -139,8 +140,8 @@ def group_names() -> list[str]:
     return [str(getattr(g, "name", g)) for g in listed]
 
 
-def group_members(name: str, panel: Panel) -> list[str]:
-    """Members of group ``name`` that the panel's table shows as countries."""
+def group_mapping(name: str, panel: Panel) -> Any:
+    """Where group ``name``'s members are in the panel's latest table (a ``GroupMapping``)."""
     if not NAME_RE.match(name or ""):
         raise RequestProblem(f"group must be a group name such as 'bri64'; got {name!r:.80}")
     try:
@@ -150,12 +151,15 @@ def group_members(name: str, panel: Panel) -> list[str]:
                              status=404) from None
     try:
         group = get_group(name)
-    except (KeyError, SilkchainError, ValueError) as err:
-        raise RequestProblem(f"unknown group {name!r}: {err}; available: "
-                             f"{', '.join(group_names())}", status=404) from None
-    inside = group.members_in(table(panel, panel.years[-1]))
-    members = getattr(inside, "inside", inside)
-    return [str(c) for c in members]
+    except (LookupError, SilkchainError, ValueError) as err:
+        msg = err.args[0] if isinstance(err, KeyError) and err.args else str(err)
+        raise RequestProblem(str(msg), status=404) from None
+    return group.members_in(table(panel, panel.years[-1]))
+
+
+def group_members(name: str, panel: Panel) -> list[str]:
+    """Members of group ``name`` that the panel's table shows as countries."""
+    return [str(c) for c in group_mapping(name, panel).inside]
 
 
 def check_countries(panel: Panel, codes: Sequence[str]) -> list[str]:
