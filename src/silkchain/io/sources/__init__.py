@@ -68,7 +68,7 @@ def get_reader(name: str) -> SourceReader:
 
     >>> get_reader("oecd-icio").name
     'oecd-icio'
-    >>> get_reader("gtap")
+    >>> get_reader("gtap")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     silkchain.errors.DatasetNotFoundError: unknown source 'gtap'; available: oecd-icio, ...

@@ -104,6 +104,12 @@ def parse(path: Path, *, keep_splits: bool = False, year: int | None = None,
                           f"({len(ind_cols)} columns, {len(ind_rows)} rows); missing "
                           f"column(s): {', '.join(missing[:8]) or '(order differs)'}")
     fd_pairs = [_split(c, name, "column") for c in other_cols]
+    row_sectors = {s for _, s in row_pairs}
+    orphans = [c for c, (_, k) in zip(other_cols, fd_pairs, strict=True) if k in row_sectors]
+    if orphans:
+        raise ParserError(f"{name}: {len(orphans)} industry column(s) have no row "
+                          f"({', '.join(orphans[:4])}{', ...' if len(orphans) > 4 else ''}); "
+                          "expected one row per industry column, is the file truncated?")
     unknown = sorted({k for _, k in fd_pairs if k not in FD_CATEGORIES})
     if unknown:
         where = [c for c in other_cols if c.split("_", 1)[1] in unknown]
@@ -135,7 +141,14 @@ def parse(path: Path, *, keep_splits: bool = False, year: int | None = None,
     fd_order = [c for c in fd_countries if c in countries]
     order = fd_order if set(fd_order) == set(countries) else countries
     Z, Yall, x, V = _reorder(Z, Yall, x, V, countries, order, len(sectors))
-    Y = Yall[:, pick_columns(fd_pairs, order, categories, name)]
+    no_fd = [c for c in order if c in SPLITS and c not in {p[0] for p in fd_pairs}]
+    with_fd = [c for c in order if c not in no_fd]
+    picked = pick_columns(fd_pairs, with_fd, categories, name)
+    K = len(categories)
+    Y = np.zeros((Z.shape[0], len(order) * K))
+    for g, c in enumerate(with_fd):  # split halves without final demand keep zero columns
+        pos = order.index(c)
+        Y[:, pos * K:(pos + 1) * K] = Yall[:, picked[g * K:(g + 1) * K]]
     release = _release(path, sectors)
     meta = base_meta(path, "OECD ICIO", release, currency="USD", unit="millions",
                      price_basis="basic prices, current",
