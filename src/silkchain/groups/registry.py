@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -86,7 +85,8 @@ class Member:
         First year of membership and first year *without* membership (year-end
         convention); ``None`` when not dated or not left.
     attributes : mapping
-        Anything else the data file gives (route region, status, source, note).
+        Anything else the data file gives (route region, status, source, note);
+        treat it as read-only.
     """
 
     iso3: str
@@ -374,23 +374,29 @@ def _check_codes(codes: list[tuple[str, str]], where: str,
 
 
 def _members_from_rows(rows: list[dict[str, str]], where: str,
-                       extra_codes: Iterable[str] = ()) -> tuple[Member, ...]:
-    _check_codes([(r["iso3"], f"row {i + 2}") for i, r in enumerate(rows)], where, extra_codes)
-    seen: dict[str, int] = {}
+                       extra_codes: Iterable[str] = (), unit: str = "row",
+                       first: int = 2) -> tuple[Member, ...]:
+    """Members from rows with ``iso3`` and optional ``name, since, until`` and attributes.
+
+    ``unit``/``first`` name positions in messages: CSV rows start at 2 (after the
+    header), YAML members at 1.
+    """
+    at = [f"{unit} {i + first}" for i in range(len(rows))]
+    _check_codes([(r["iso3"], at[i]) for i, r in enumerate(rows)], where, extra_codes)
+    seen: dict[str, str] = {}
     members = []
     for i, r in enumerate(rows):
         code = r["iso3"]
-        since, until = (_year(r.get(k), f"{where}, row {i + 2}, {k}") for k in ("since", "until"))
+        since, until = (_year(r.get(k), f"{where}, {at[i]}, {k}") for k in ("since", "until"))
         if since is not None and until is not None and until <= since:
-            raise GroupError(f"{where}, row {i + 2}: {code} leaves in {until}, not after it "
+            raise GroupError(f"{where}, {at[i]}: {code} leaves in {until}, not after it "
                              f"joins in {since}")
         if code in seen and until is None:
-            raise GroupError(f"{where}: {code} is listed twice (rows {seen[code]} and {i + 2})")
-        seen[code] = i + 2
+            raise GroupError(f"{where}: {code} is listed twice ({seen[code]} and {at[i]})")
+        seen[code] = at[i]
         attrs = {k: ("" if v is None else str(v)) for k, v in r.items()
                  if k not in ("iso3", "name", "since", "until", "group")}
-        members.append(Member(code, r.get("name") or country_name(code), since, until,
-                              MappingProxyType(attrs)))
+        members.append(Member(code, r.get("name") or country_name(code), since, until, attrs))
     return tuple(members)
 
 
@@ -591,7 +597,8 @@ def _groups_from_yaml(path: Path, extra_codes: Iterable[str]) -> dict[str, Group
                 raise GroupError(f"{where}, member {i + 1}: expected a code like CHN or a "
                                  "mapping with 'iso3:'")
             rows.append({k: ("" if v is None else str(v)) for k, v in row.items()})
-        out[str(name)] = _user_group(str(name), rows, spec, path, where, extra_codes)
+        out[str(name)] = _user_group(str(name), rows, spec, path, where, extra_codes,
+                                     unit="member", first=1)
     return out
 
 
@@ -615,8 +622,9 @@ def _groups_from_csv(path: Path, extra_codes: Iterable[str]) -> dict[str, Group]
 
 
 def _user_group(name: str, rows: list[dict[str, str]], spec: Mapping[str, Any], path: Path,
-                where: str, extra_codes: Iterable[str]) -> Group:
-    entries = _members_from_rows(rows, where, extra_codes)
+                where: str, extra_codes: Iterable[str], unit: str = "row",
+                first: int = 2) -> Group:
+    entries = _members_from_rows(rows, where, extra_codes, unit, first)
     sources = spec.get("sources") or ([spec["source"]] if spec.get("source") else [])
     attrs = tuple(dict.fromkeys(k for m in entries for k in m.attributes))
     return Group(name=name, title=str(spec.get("title", name)), entries=entries,

@@ -1,0 +1,94 @@
+"""Belt and Road answers: one documented function per question, each returning a tidy frame.
+
+=====================  ============================================================
+function               question
+=====================  ============================================================
+``value_capture``      domestic and GVC-related value added in exports, by country
+                       and group, levels, shares and trends
+``participation_gains`` backward/forward participation beside DVA shares and
+                       value-added growth
+``position``           upstreamness, WWYZ GVC position, Koopman position over time;
+                       does China move toward the high end?
+``china_hub``          China's share in partners' foreign value added, partners'
+                       value added absorbed in China, China's value added in
+                       partners' exports; regional vs global chains in a group
+``va_network``         the value-added trade network: centrality, hubs, communities
+``smile_curve``        value added by stage along a country's export chains, and
+                       the technology mix of its exports
+``upgrading_paths``    sectors with rising value-added RCA and position; candidate
+                       sectors close to current strengths (product-space proximity)
+=====================  ============================================================
+
+Every answer takes a table, a dataset id or a panel source (``"wiod2013"``:
+every year, computed on Dask) and returns ``year, country, sector, partner,
+measure, value`` with coverage (which group members are in the table and which
+are hidden in its rest of world) and caveats in ``frame.attrs``;
+:func:`describe` prints them and :func:`chart_data` gives chart-ready data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from silkchain.bri import china_hub as _hub
+from silkchain.bri import network as _network
+from silkchain.bri import participation as _participation
+from silkchain.bri import position as _position
+from silkchain.bri import smile as _smile
+from silkchain.bri import upgrading as _upgrading
+from silkchain.bri import value_capture as _value_capture
+from silkchain.bri.china_hub import china_hub
+from silkchain.bri.common import describe
+from silkchain.bri.network import va_network
+from silkchain.bri.participation import participation_gains
+from silkchain.bri.position import position
+from silkchain.bri.smile import smile_curve
+from silkchain.bri.upgrading import upgrading_paths
+from silkchain.bri.value_capture import value_capture
+from silkchain.errors import MeasureError
+
+_CHARTS = {
+    "value_capture": _value_capture.chart_data,
+    "participation_gains": _participation.chart_data,
+    "position": _position.chart_data,
+    "china_hub": _hub.chart_data,
+    "va_network": _network.chart_data,
+    "smile_curve": _smile.chart_data,
+    "upgrading_paths": _upgrading.chart_data,
+}
+
+#: The answers by command-line name.
+ANSWERS = {
+    "value-capture": value_capture,
+    "participation": participation_gains,
+    "position": position,
+    "china-hub": china_hub,
+    "network": va_network,
+    "smile": smile_curve,
+    "upgrading": upgrading_paths,
+}
+
+
+def chart_data(frame: pd.DataFrame, **options: Any) -> dict[str, Any]:
+    """Chart-ready data (a plain dict) for the frame of any answer (``attrs["answer"]``)."""
+    answer = frame.attrs.get("answer")
+    if answer not in _CHARTS:
+        raise MeasureError(f"chart_data needs the frame of a Belt and Road answer "
+                           f"(attrs['answer'] in {', '.join(_CHARTS)}); got {answer!r}")
+    return _CHARTS[answer](frame, **options)
+
+
+__all__ = [
+    "ANSWERS",
+    "chart_data",
+    "china_hub",
+    "describe",
+    "participation_gains",
+    "position",
+    "smile_curve",
+    "upgrading_paths",
+    "va_network",
+    "value_capture",
+]

@@ -1,0 +1,252 @@
+"""What every Belt and Road answer shares: sources, groups, coverage, caveats, trends.
+
+Every answer returns a tidy frame ``year, country, sector, partner, measure,
+value`` (the panel layout of :mod:`silkchain.panel`) whose ``attrs`` say
+
+* ``answer``: which answer made it;
+* ``group`` and ``coverage``: which group members are countries of the table
+  and which are hidden inside its rest-of-world aggregate
+  (:meth:`silkchain.groups.Group.members_in`);
+* ``small_economies`` and ``caveats``: the warning on rounding and small
+  economies (data README) wherever such economies appear, and the answer's
+  own caveats;
+* ``years``, ``source`` and answer-specific ``notes``.
+
+:func:`describe` turns these into text for the command line and reports.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from silkchain.errors import MeasureError
+from silkchain.groups import Group, GroupMapping, get_group
+from silkchain.panel import PANEL_COLUMNS, resolve_source, run_years
+from silkchain.panel import panel as run_panel
+from silkchain.table import MRIOTable
+
+#: A country is "small" when its gross output is below this share of world output.
+SMALL_ECONOMY_SHARE = 0.001
+#: The data README's caveat on rounded tables, shown wherever small economies appear.
+ROUNDING_CAVEAT = (
+    "The cells of this table are rounded (WIOD 2013 as bundled: whole millions of US dollars). "
+    "Rounding hurts small economies most: their rows lose 2-6.6% of gross output to cells "
+    "rounded to zero (Malta and Estonia in 1995), so their measures can differ visibly from "
+    "those published on the unrounded release, while large economies agree closely."
+)
+OUTPUT_SHARE = "_output_share"
+Source = str | MRIOTable | Mapping[int, MRIOTable | str]
+
+
+# ------------------------------------------------------------------------------ sources
+def table_year(table: MRIOTable) -> int:
+    """The year of a table (``meta["year"]`` or the key of ``meta["dataset"]``), else 0."""
+    year = table.meta.get("year")
+    if year is None:
+        dataset = str(table.meta.get("dataset", ""))
+        key = dataset.rsplit(":", 1)[-1] if ":" in dataset else ""
+        year = int(key) if key.isdigit() else 0
+    return int(year)
+
+
+def source_tasks(source: Source, years: Sequence[int] | str | None = None
+                 ) -> dict[int, MRIOTable | str]:
+    """``{year: table or dataset id}`` for a table, a dataset id, a path, or a panel source."""
+    if isinstance(source, MRIOTable):
+        return {table_year(source): source}
+    if isinstance(source, (str, os.PathLike)) and Path(source).exists():
+        from silkchain.io.registry import read
+
+        table = read(source)
+        return {table_year(table): table}
+    return resolve_source(source, years)  # type: ignore[arg-type]
+
+
+def compute(source: Source, fn: Callable[..., pd.DataFrame], *, name: str,
+            params: Mapping[str, Any], years: Sequence[int] | str | None = None,
+            scheduler: Any = None, progress: Any = False, cache: Any = True) -> pd.DataFrame:
+    """Run a per-table function over the years of ``source`` (Dask for several years)."""
+    tasks = source_tasks(source, years)
+    func = partial(fn, **params)
+    if len(tasks) == 1 or scheduler in ("sync", "synchronous"):
+        if isinstance(source, str) and len(tasks) > 1 and cache is not False:
+            return run_panel(source, func, list(tasks), "sync", cache=cache,
+                             progress=progress, cache_extra=_cache_name(name, params))
+        return run_years(tasks, [(name, func, {})], "sync", progress, label=name)
+    if isinstance(source, str):
+        return run_panel(source, func, list(tasks), scheduler, cache=cache, progress=progress,
+                         cache_extra=_cache_name(name, params))
+    return run_years(tasks, [(name, func, {})], scheduler, progress, label=name)
+
+
+def _cache_name(name: str, params: Mapping[str, Any]) -> str:
+    def plain(v: Any) -> Any:
+        if isinstance(v, Group):
+            return {"group": v.name, "members": [(m.iso3, m.since, m.until) for m in v.entries]}
+        return v
+    return repr((name, sorted((k, plain(v)) for k, v in params.items())))
+
+
+# ------------------------------------------------------------------------------ groups
+def resolve_group(group: str | Group | None) -> Group | None:
+    """A group from a name or a :class:`Group` (``None`` stays ``None``)."""
+    return None if group is None else get_group(group)
+
+
+def members_in_table(group: Group | None, table: MRIOTable) -> list[str]:
+    """Group members that are countries of ``table`` (membership of the table's year if dated)."""
+    if group is None:
+        return []
+    year = table_year(table) if group.by_table_year else None
+    return list(group.members_in(table, year=year or None).inside)
+
+
+def output_share_rows(table: MRIOTable) -> pd.DataFrame:
+    """Each country's share of world gross output (hidden rows for the small-economy caveat)."""
+    x = table.x.reshape(table.G, table.N).sum(axis=1)
+    share = x / x.sum() if x.sum() > 0 else np.zeros_like(x)
+    rounded = table.rounding > 0
+    return pd.DataFrame({"country": list(table.labels.countries), "sector": "", "partner": "",
+                         "measure": OUTPUT_SHARE, "value": np.where(rounded, share, np.nan)})
+
+
+def long_from_wide(wide: pd.DataFrame, sector: str = "", partner: str = "") -> pd.DataFrame:
+    """Country x measure frame -> long layout ``country, sector, partner, measure, value``."""
+    long = wide.rename_axis(index="country", columns="measure").stack(future_stack=True)
+    out = long.rename("value").reset_index()
+    out.insert(1, "sector", sector)
+    out.insert(2, "partner", partner)
+    return out[["country", "sector", "partner", "measure", "value"]]
+
+
+def add_aggregate(wide: pd.DataFrame, label: str, rows: Sequence[str],
+                  sums: Sequence[str], ratios: Mapping[str, tuple[str, str]]) -> pd.DataFrame:
+    """Append a row ``label`` = sum of ``rows`` for ``sums``; ``ratios`` from the summed parts.
+
+    Group-sum consistency: a group's level is the sum of its members' levels and a
+    group's share is the ratio of the summed numerator and denominator (never a
+    mean of shares).
+    """
+    if label in wide.index:
+        raise MeasureError(f"aggregate label {label!r} clashes with a country of the table")
+    part = wide.loc[list(rows)]
+    agg = pd.Series(np.nan, index=wide.columns, dtype=float)
+    for m in sums:
+        agg[m] = part[m].sum() if len(part) else np.nan
+    for m, (num, den) in ratios.items():
+        n, d = agg[num], agg[den]
+        agg[m] = n / d if d and np.isfinite(d) and d != 0 else np.nan
+    return pd.concat([wide, agg.to_frame(label).T])
+
+
+# ------------------------------------------------------------------------------ trends
+def add_trends(frame: pd.DataFrame, growth: Sequence[str] = (), change: Sequence[str] = (),
+               slope: Sequence[str] = ()) -> pd.DataFrame:
+    """Append trend rows over the years of ``frame`` (year = last year of the span).
+
+    * ``growth``: ``<m>_cagr``, compound annual growth ``(last/first)^(1/(T-1)) - 1``
+      (NaN when either end is not positive);
+    * ``change``: ``<m>_change``, last minus first;
+    * ``slope``: ``<m>_slope``, least-squares slope per year.
+    """
+    from silkchain.bri.core import ols_slope
+
+    years = sorted(frame["year"].unique())
+    if len(years) < 2:
+        return frame
+    first, last = years[0], years[-1]
+    keys = ["country", "sector", "partner", "measure"]
+    out = [frame]
+    for kind, names in (("cagr", growth), ("change", change), ("slope", slope)):
+        sub = frame[frame["measure"].isin(list(names))]
+        if sub.empty:
+            continue
+        wide = sub.pivot_table(index=keys, columns="year", values="value", aggfunc="first",
+                               dropna=False).reindex(columns=years)
+        a, b = wide[first].to_numpy(float), wide[last].to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if kind == "cagr":
+                val = np.where((a > 0) & (b > 0), (b / a) ** (1.0 / (last - first)) - 1, np.nan)
+            elif kind == "change":
+                val = b - a
+            else:
+                val = ols_slope(np.asarray(years, dtype=float), wide.to_numpy(float))
+        idx = wide.index.to_frame(index=False)
+        idx["measure"] = idx["measure"] + f"_{kind}"
+        idx["value"] = val
+        idx.insert(0, "year", last)
+        out.append(idx)
+    return pd.concat(out, ignore_index=True)[PANEL_COLUMNS]
+
+
+# ------------------------------------------------------------------------------ finishing
+def small_economies(frame: pd.DataFrame, threshold: float = SMALL_ECONOMY_SHARE) -> list[str]:
+    """Countries whose gross output is below ``threshold`` of world output in any year."""
+    rows = frame[(frame["measure"] == OUTPUT_SHARE) & (frame["value"] < threshold)]
+    return sorted(set(rows["country"]))
+
+
+def finish(frame: pd.DataFrame, answer: str, group: Group | None,
+           caveats: Sequence[str] = (), notes: Mapping[str, Any] | None = None,
+           source: Any = None) -> pd.DataFrame:
+    """Strip helper rows, sort, and attach coverage, caveats and notes to ``frame.attrs``."""
+    small_all = small_economies(frame)
+    countries = list(dict.fromkeys(frame.loc[frame["measure"] == OUTPUT_SHARE, "country"]))
+    out = frame[~frame["measure"].str.startswith("_")].reset_index(drop=True)
+    years = sorted(int(y) for y in frame["year"].unique())
+    shown = set(out["country"]) | set(out["partner"])
+    small = [c for c in small_all if c in shown]
+    mapping: GroupMapping | None = None
+    if group is not None and countries:
+        year = years[-1] if group.by_table_year and years and years[-1] else None
+        mapping = group.members_in(countries, year=year)
+    all_caveats = list(caveats)
+    if mapping is not None and (mapping.hidden or mapping.absent):
+        all_caveats.insert(0, mapping.describe())
+    if small:
+        all_caveats.append(ROUNDING_CAVEAT + " Small economies shown here (gross output below "
+                           f"{SMALL_ECONOMY_SHARE:.1%} of world output): {', '.join(small)}.")
+    out.attrs.update(
+        answer=answer, group=group.name if group is not None else None,
+        coverage=mapping.as_dict() if mapping is not None else None,
+        small_economies=small, caveats=all_caveats, years=years,
+        source=source if isinstance(source, str) else type(source).__name__,
+        notes=dict(notes or {}))
+    return out
+
+
+def describe(frame: pd.DataFrame) -> str:
+    """Coverage, caveats and notes of an answer frame as text."""
+    a = frame.attrs
+    lines = [f"{a.get('answer', 'answer')} on {a.get('source')}, years "
+             f"{_span(a.get('years', []))}"]
+    cov = a.get("coverage")
+    if cov:
+        lines.append(cov["description"])
+    for key, value in (a.get("notes") or {}).items():
+        lines.append(f"{key}: {value}")
+    lines.extend(f"caveat: {c}" for c in a.get("caveats", []) if not cov
+                 or c != cov["description"])
+    return "\n".join(lines)
+
+
+def _span(years: Sequence[int]) -> str:
+    if not years:
+        return "-"
+    return f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
+
+
+def require_country(code: str, table_countries: Sequence[str], what: str) -> None:
+    """Raise when ``code`` is not a country of the table (for example hidden in RoW)."""
+    if code not in table_countries:
+        raise MeasureError(
+            f"{what}: {code!r} is not a country of this table (countries: "
+            f"{', '.join(table_countries[:10])}, ...); countries hidden in the rest-of-world "
+            "aggregate cannot be analysed on their own")
