@@ -342,8 +342,13 @@ def decompose(
         ``"exporter"``/``"world"`` and ``"source"``/``"sink"``: Borin & Mancini
         only; other methods have one fixed perimeter and accept the defaults.
     groups : mapping of group name -> country codes, optional
-        Countries treated as one unit (their mutual trade is not export):
-        Borin & Mancini only.
+        Countries treated as one unit, so that their mutual trade is not export.
+        Borin & Mancini computes groups on the full table (Belotti, Borin &
+        Mancini 2021, ``groups()``); the other methods first merge each group's
+        countries into one region with
+        :func:`silkchain.aggregation.aggregate_regions` (flows summed, so the
+        group's input coefficients become output-weighted averages of its
+        members'), and report the group under its name.
     post : {"exports", "output", "final_demand", "shares"}
         What ``method="leontief"`` decomposes.
 
@@ -389,9 +394,7 @@ def decompose(
             "Mancini options (method='bm'); other methods take perspective='exporter', "
             "approach='source'")
     if groups:
-        raise MeasureError(
-            f"groups are supported for method='bm' only, not {method!r}; aggregate the "
-            "countries of the table first for the other methods")
+        table = _aggregate_groups(table, groups)
     if method == "leontief":
         return leontief(table, post=post, level=level)  # type: ignore[arg-type]
     if method == "vax":
@@ -399,6 +402,36 @@ def decompose(
     if method == "kww":
         return kww(table)
     return _wwz_level(table, level)
+
+
+def _aggregate_groups(table: MRIOTable, groups: Mapping[str, Sequence[str]]) -> MRIOTable:
+    """Merge each group's countries into one region named after the group."""
+    from silkchain.aggregation import aggregate_regions
+
+    mapping: dict[str, str] = {}
+    problems: list[str] = []
+    for name, members in groups.items():
+        members = [members] if isinstance(members, str) else list(members)
+        if not members:
+            problems.append(f"group {name!r} has no members")
+        for code in members:
+            code = str(code)
+            if code in mapping and mapping[code] != name:
+                problems.append(f"{code} is in both {mapping[code]!r} and {name!r}")
+            mapping[code] = str(name)
+    unknown = sorted({c for c in mapping if c not in table.labels.countries})
+    if unknown:
+        problems.append(f"not countries of the table: {', '.join(unknown)} (the table has "
+                        f"{', '.join(table.labels.countries[:12])}"
+                        f"{', ...' if table.G > 12 else ''})")
+    clash = sorted(str(g) for g in groups if g in table.labels.countries
+                   and mapping.get(str(g)) != g)
+    if clash:
+        problems.append(f"group name(s) {', '.join(clash)} are country codes of the table "
+                        "that are not members of the group; choose another name")
+    if problems:
+        raise MeasureError("invalid groups: " + "; ".join(problems))
+    return aggregate_regions(table, mapping, strict=True)
 
 
 def _wwz_level(table: MRIOTable, level: str) -> pd.DataFrame:

@@ -1,0 +1,123 @@
+"""``silkchain decompose``: value-added decompositions of a table, written as a long file."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from silkchain.cli.common import TABLE_HELP, console, fail, user_errors, with_progress, write_frame
+from silkchain.io.registry import read
+
+
+class Method(str, Enum):
+    """Decomposition methods (see ``docs/commands/decompose.md``)."""
+
+    leontief = "leontief"
+    vax = "vax"
+    kww = "kww"
+    wwz = "wwz"
+    bm = "bm"
+
+
+class Level(str, Enum):
+    """Level of detail."""
+
+    country = "country"
+    sector = "sector"
+    bilateral = "bilateral"
+
+
+class Perspective(str, Enum):
+    """Borin & Mancini perimeter."""
+
+    exporter = "exporter"
+    world = "world"
+
+
+class Approach(str, Enum):
+    """Borin & Mancini accounting of value added that crosses borders several times."""
+
+    source = "source"
+    sink = "sink"
+
+
+class Post(str, Enum):
+    """What ``--method leontief`` decomposes."""
+
+    exports = "exports"
+    output = "output"
+    final_demand = "final_demand"
+    shares = "shares"
+
+
+def parse_groups(specs: list[str] | None) -> dict[str, list[str]] | None:
+    """``["EU3=DEU,FRA,ITA", ...]`` -> ``{"EU3": ["DEU", "FRA", "ITA"]}``.
+
+    >>> parse_groups(["EU3=DEU,FRA, ITA"])
+    {'EU3': ['DEU', 'FRA', 'ITA']}
+    """
+    if not specs:
+        return None
+    groups: dict[str, list[str]] = {}
+    for spec in specs:
+        name, sep, codes = spec.partition("=")
+        members = [c.strip() for c in codes.split(",") if c.strip()]
+        if not sep or not name.strip() or not members:
+            raise fail(f"--group {spec!r}: expected NAME=CODE,CODE,... (for example "
+                       "--group EU3=DEU,FRA,ITA)")
+        if name.strip() in groups:
+            raise fail(f"--group {name.strip()!r} is given twice")
+        groups[name.strip()] = members
+    return groups
+
+
+def decompose_cmd(
+    table: Annotated[str, typer.Argument(help=TABLE_HELP)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output file: .csv, .parquet "
+                                         "or .xlsx (long layout).")],
+    method: Annotated[Method, typer.Option(help="leontief (VB decompositions), vax "
+                                           "(Johnson-Noguera), kww (Koopman-Wang-Wei, 9 "
+                                           "terms), wwz (Wang-Wei-Zhu, 16 terms) or bm "
+                                           "(Borin-Mancini).")] = Method.wwz,
+    level: Annotated[Level, typer.Option(help="country, sector or bilateral (supported "
+                                         "levels depend on the method).")] = Level.country,
+    perspective: Annotated[Perspective, typer.Option(help="exporter or world (bm only).")
+                           ] = Perspective.exporter,
+    approach: Annotated[Approach, typer.Option(help="source or sink (bm only).")
+                        ] = Approach.source,
+    group: Annotated[list[str] | None, typer.Option(
+        "--group", help="Treat countries as one unit: NAME=CODE,CODE (repeatable).")] = None,
+    post: Annotated[Post, typer.Option(help="What --method leontief decomposes.")
+                    ] = Post.exports,
+) -> None:
+    """Decompose gross exports of TABLE by value-added origin and write a long file.
+
+    Columns: exporter, sector, importer, term, value (those the level has); for
+    leontief: source_country, source_sector, country, sector, term, value.
+    """
+    from silkchain.measures.decompose import decompose
+
+    groups = parse_groups(group)
+    suffix = output.suffix.lower()
+    if suffix not in (".csv", ".parquet", ".xlsx"):
+        raise fail(f"{output.name}: unsupported output suffix {suffix!r}; use .csv, .parquet "
+                   "or .xlsx")
+    with user_errors():
+        t = with_progress(f"reading {table}", read, table)
+        frame = with_progress(
+            f"{method.value} decomposition ({level.value})", decompose, t, method.value,
+            level=level.value, perspective=perspective.value, approach=approach.value,
+            groups=groups, post=post.value)
+    if suffix == ".xlsx" and len(frame) > 1_048_575:
+        raise fail(f"{len(frame):,} rows do not fit an Excel sheet (1,048,575 rows); write "
+                   ".csv or .parquet, or choose a coarser --level")
+    with_progress(f"writing {output.name}", write_frame, frame, output, sheet=method.value)
+    console.print(f"wrote {len(frame):,} rows to {output}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``decompose`` to ``app``."""
+    app.command("decompose")(decompose_cmd)
