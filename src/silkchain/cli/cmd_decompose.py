@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +12,7 @@ from silkchain.cli.common import TABLE_HELP, console, fail, user_errors, with_pr
 from silkchain.io.registry import read
 
 
-class Method(str, Enum):
+class Method(StrEnum):
     """Decomposition methods (see ``docs/commands/decompose.md``)."""
 
     leontief = "leontief"
@@ -22,7 +22,7 @@ class Method(str, Enum):
     bm = "bm"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """Level of detail."""
 
     country = "country"
@@ -30,21 +30,21 @@ class Level(str, Enum):
     bilateral = "bilateral"
 
 
-class Perspective(str, Enum):
+class Perspective(StrEnum):
     """Borin & Mancini perimeter."""
 
     exporter = "exporter"
     world = "world"
 
 
-class Approach(str, Enum):
+class Approach(StrEnum):
     """Borin & Mancini accounting of value added that crosses borders several times."""
 
     source = "source"
     sink = "sink"
 
 
-class Post(str, Enum):
+class Post(StrEnum):
     """What ``--method leontief`` decomposes."""
 
     exports = "exports"
@@ -89,7 +89,8 @@ def decompose_cmd(
     approach: Annotated[Approach, typer.Option(help="source or sink (bm only).")
                         ] = Approach.source,
     group: Annotated[list[str] | None, typer.Option(
-        "--group", help="Treat countries as one unit: NAME=CODE,CODE (repeatable).")] = None,
+        "--group", metavar="NAME=CODE,CODE",
+        help="Treat countries as one unit (repeatable).")] = None,
     post: Annotated[Post, typer.Option(help="What --method leontief decomposes.")
                     ] = Post.exports,
 ) -> None:
