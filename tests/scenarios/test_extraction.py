@@ -141,7 +141,7 @@ def test_sector_extraction_scenario_zeroes_the_sector(random43):
 
 
 def test_index_errors():
-    with pytest.raises(IndexError, match="country index 5 is out of range 0..2"):
+    with pytest.raises(IndexError, match=r"country index 5 is out of range 0\.\.2"):
         hem.export_masks(3, 2, 1, 5)
-    with pytest.raises(ValueError, match="links must be 'all', 'backward' or 'forward'"):
+    with pytest.raises(ValueError, match=r"links must be 'all', 'backward' or 'forward'"):
         hem.industry_masks(np.ones(2, dtype=bool), 1, 2, "sideways")  # type: ignore[arg-type]

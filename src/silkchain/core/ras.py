@@ -90,8 +90,9 @@ class RASResult:
 
     def report(self) -> dict[str, object]:
         """Convergence figures as a plain dict (saved with scenario results)."""
-        return {"method": self.method, "iterations": self.iterations,
-                "max_gap": self.max_gap, "tol": self.tol, "converged": self.converged}
+        return {"method": self.method, "iterations": int(self.iterations),
+                "max_gap": float(self.max_gap), "tol": float(self.tol),
+                "converged": bool(self.converged)}
 
 
 def _labels(names: Sequence[str] | None, idx: np.ndarray, kind: str) -> str:
@@ -105,7 +106,8 @@ def _check_feasible(P: FloatArray, Nn: FloatArray, u: FloatArray, v: FloatArray,
                     col_names: Sequence[str] | None) -> None:
     problems: list[str] = []
     su, sv = float(u.sum()), float(v.sum())
-    if abs(su - sv) > atol * max(u.size, v.size):
+    scale = max(1.0, float(np.abs(u).sum()), float(np.abs(v).sum()))
+    if abs(su - sv) > max(atol * max(u.size, v.size), 1e-12 * scale):
         problems.append(f"row targets sum to {su:.10g} but column targets to {sv:.10g}")
     for axis, target, names, kind in ((1, u, row_names, "row"), (0, v, col_names, "column")):
         has_pos = P.any(axis=axis)
@@ -218,7 +220,7 @@ def ras(
     row_names: Sequence[str] | None = None,
     col_names: Sequence[str] | None = None,
 ) -> RASResult:
-    """Bi-proportional (RAS) scaling of a non-negative matrix to row totals ``u`` and column totals ``v``.
+    """Bi-proportional (RAS) scaling of a non-negative matrix to row and column totals ``u``, ``v``.
 
     ``X = r^ X0 s^``. Parameters, return value and errors as for :func:`gras`;
     ``X0`` must not have negative cells (use :func:`gras`).

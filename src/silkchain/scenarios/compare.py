@@ -4,21 +4,17 @@ Columns ``country, sector, measure, baseline, scenario, delta``; ``sector`` is
 ``TOTAL`` for country values. The measures come from the measure modules
 (they are not recomputed here):
 
-==========================  ===============================================  ==========================
-measure                     definition                                       source
-==========================  ===============================================  ==========================
-``gdp``                     value added (residual; see below)                METHODS.md §1
-``gross_output``            ``x``                                            METHODS.md §1
-``gross_exports``           ``E``                                            METHODS.md §1
-``dva_exports``             domestic value added in gross exports            Borin & Mancini (2019), §6
-``gvc_forward``             forward GVC participation (share of va)          Wang, Wei, Yu & Zhu (2017a)
-``gvc_backward``            backward GVC participation (share of y)          Wang, Wei, Yu & Zhu (2017a)
-``koopman_participation``   ``IV/E + FV/E`` (country)                        Koopman et al. (2010)
-``koopman_position``        ``ln(1+IV/E) - ln(1+FV/E)`` (country)            Koopman et al. (2010)
-``gvc_position``            ``PLv_GVC / PLy_GVC``                            Wang, Wei, Yu & Zhu (2017b)
-``price``                   unit price after cost shocks (base 1)            Miller & Blair (2009), §2.6
-``final_demand_price``      price of the country's final-demand basket       Miller & Blair (2009), §2.6
-==========================  ===============================================  ==========================
+* ``gdp``: value added (residual; see below), METHODS.md §1;
+* ``gross_output``: ``x``; ``gross_exports``: ``E`` (METHODS.md §1);
+* ``dva_exports``: domestic value added in gross exports, Borin & Mancini
+  (2019), exporter perspective, source based (METHODS.md §6);
+* ``gvc_forward``, ``gvc_backward``: production-based GVC participation,
+  shares of value added and of final goods, Wang, Wei, Yu & Zhu (2017a);
+* ``koopman_participation``, ``koopman_position``: ``IV/E + FV/E`` and
+  ``ln(1+IV/E) - ln(1+FV/E)``, Koopman, Powers, Wang & Wei (2010), country;
+* ``gvc_position``: ``PLv_GVC / PLy_GVC``, Wang, Wei, Yu & Zhu (2017b);
+* ``price`` and ``final_demand_price`` (with cost shocks): unit prices and the
+  price of each country's final-demand basket, base 1, Miller & Blair (2009), §2.6.
 
 After an extraction, ``gdp`` excludes the inputs the removed links used to
 deliver (the ``extracted_inputs`` row), as in Los, Timmer & de Vries (2016);

@@ -215,15 +215,15 @@ def _book_negative_output(table: MRIOTable, A: FloatArray, Y: FloatArray, x: Flo
     return x, Y
 
 
-def leontief_table(table: MRIOTable, A: FloatArray, Y: FloatArray, *, note: str,
-                   v_fixed: FloatArray | None = None,
-                   entry: dict[str, Any] | None = None) -> MRIOTable:
-    """Close the system ``x = (I - A)^-1 Y u``, ``Z = A diag(x)``.
+def leontief_arrays(table: MRIOTable, A: FloatArray, Y: FloatArray, *, note: str,
+                    v_fixed: FloatArray | None = None, entry: dict[str, Any] | None = None,
+                    ) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+    """``(Z, Y, gap)`` of the closed system ``x = (I - A)^-1 Y u``, ``Z = A diag(x)``.
 
-    With ``v_fixed`` (extraction), value added is ``v_fixed # x`` and what the
-    removed links used to supply goes to the ``extracted_inputs`` row.
-    Negative outputs are set to zero by :func:`_book_negative_output` and
-    reported in ``entry``.
+    With ``v_fixed`` (extraction), value added is ``v_fixed # x`` and ``gap``
+    holds what the removed links used to supply (else ``None``). Negative
+    outputs are set to zero by :func:`_book_negative_output` and reported in
+    ``entry``.
     """
     try:
         x = LeontiefSolver.factor(A, what=f"{note}: I - A").solve(Y.sum(axis=1))
@@ -234,10 +234,18 @@ def leontief_table(table: MRIOTable, A: FloatArray, Y: FloatArray, *, note: str,
     x, Y = _book_negative_output(table, A, Y, x, v, entry)
     Z = A * x[None, :]
     if v_fixed is None:
-        return rebuild(table, Z, Y, note=note)
+        return Z, Y, None
     xr = Z.sum(axis=1) + Y.sum(axis=1)
     gap = xr - Z.sum(axis=0) - v_fixed * xr
     gap = np.where(np.abs(gap) < 1e-12 * max(1.0, float(np.abs(xr).max())), 0.0, gap)
+    return Z, Y, gap
+
+
+def leontief_table(table: MRIOTable, A: FloatArray, Y: FloatArray, *, note: str,
+                   v_fixed: FloatArray | None = None,
+                   entry: dict[str, Any] | None = None) -> MRIOTable:
+    """The table of :func:`leontief_arrays`, validated."""
+    Z, Y, gap = leontief_arrays(table, A, Y, note=note, v_fixed=v_fixed, entry=entry)
     return rebuild(table, Z, Y, gap=gap, note=note)
 
 
@@ -249,7 +257,7 @@ def _coefficients(table: MRIOTable) -> tuple[FloatArray, FloatArray]:
 def apply_extract(state: State, step: Extract, where: str) -> State:
     """Hypothetical extraction (Los, Timmer & de Vries 2016; METHODS.md §7)."""
     t = state.table
-    res = _Resolver(t, where)
+    res = _Resolver(t, f"{where}.{step.op}")
     G, N, K = t.G, t.N, t.K
     sectors = res.sectors(step.sector, "sector")
     if step.what == "exports":
@@ -284,7 +292,7 @@ def apply_extract(state: State, step: Extract, where: str) -> State:
 def apply_demand(state: State, step: Demand, where: str) -> State:
     """Final-demand shock by producing country, buying country, product and category."""
     t = state.table
-    res = _Resolver(t, where)
+    res = _Resolver(t, f"{where}.{step.op}")
     G, N, K = t.G, t.N, t.K
     rows = np.ones(G * N, dtype=bool)
     if step.origin is not None:
@@ -323,8 +331,8 @@ def apply_demand(state: State, step: Demand, where: str) -> State:
 def apply_sourcing(state: State, step: Sourcing, where: str) -> State:
     """Move a share of an importer's purchases from one supplier country to another (or home)."""
     t = state.table
-    res = _Resolver(t, where)
-    G, N, K = t.G, t.N, t.K
+    res = _Resolver(t, f"{where}.{step.op}")
+    _G, N, K = t.G, t.N, t.K
     imp = res.country(step.importer, "importer")
     frm = res.country(step.supplier, "from")
     to = imp if step.replacement == "domestic" else res.country(step.replacement, "to")
@@ -360,7 +368,7 @@ def apply_sourcing(state: State, step: Sourcing, where: str) -> State:
 def apply_cost(state: State, step: Cost, where: str) -> State:
     """Add an ad-valorem wedge on flows; prices are computed from all wedges at the end."""
     t = state.table
-    res = _Resolver(t, where)
+    res = _Resolver(t, f"{where}.{step.op}")
     origins = res.countries(step.origin, "from") or []
     dests = res.countries(step.destination, "to") or []
     sectors = res.sectors(step.sector, "sector")
@@ -415,7 +423,7 @@ def apply_transfer(state: State, step: Transfer, where: str) -> State:
        totals (Junius & Oosterhaven 2003; Temurshoev et al. 2013).
     """
     t = state.table
-    res = _Resolver(t, where)
+    res = _Resolver(t, f"{where}.{step.op}")
     G, N = t.G, t.N
     o = res.country(step.origin, "from")
     dests = {res.country(c, "to"): w for c, w in step.destination.items()}
@@ -456,14 +464,15 @@ def apply_transfer(state: State, step: Transfer, where: str) -> State:
     redeployed = _redeploy(step, t, A, Y, o, moved_total, where)
     note = f"{where}: transfer {','.join(step.sector)} {step.origin}->" \
            f"{','.join(step.destination)}"
-    entry: dict[str, Any] = {"step": where, "op": "transfer", "moved_output": moved_total,
-                             "redeployed_output": redeployed}
-    lt = leontief_table(t, A, Y, note=note, entry=entry)
+    entry: dict[str, Any] = {"step": where, "op": "transfer",
+                             "moved_output": float(moved_total),
+                             "redeployed_output": float(redeployed)}
+    Z, Y, _ = leontief_arrays(t, A, Y, note=note, entry=entry)
     if "moved_output" in step.conserve:
-        lt, report = _rebalance(t, lt, targets, step.tol, note, where)
+        Z, Y, report = _rebalance(t, Z, Y, targets, step.tol, where)
         entry["ras"] = report
     state.log.append(entry)
-    state.table = lt
+    state.table = rebuild(t, Z, Y, note=note)
     return state
 
 
@@ -487,7 +496,7 @@ def _redeploy(step: Transfer, t: MRIOTable, A: FloatArray, Y: FloatArray, o: int
     if step.freed_capacity == "idle":
         return 0.0
     G, N = t.G, t.N
-    sec = _Resolver(t, where).sector(step.freed_capacity["redeploy"],
+    sec = _Resolver(t, f"{where}.transfer").sector(step.freed_capacity["redeploy"],
                                      "freed_capacity.redeploy")
     amount = step.freed_capacity["share"] * moved
     foreign = np.array([c * N + sec for c in range(G) if c != o])
@@ -506,22 +515,22 @@ def _redeploy(step: Transfer, t: MRIOTable, A: FloatArray, Y: FloatArray, o: int
     return amount
 
 
-def _rebalance(base: MRIOTable, lt: MRIOTable, targets: dict[int, float], tol: float,
-               note: str, where: str) -> tuple[MRIOTable, dict[str, Any]]:
-    n = lt.n
-    x_t = np.array(lt.x, dtype=float)
+def _rebalance(base: MRIOTable, Z: FloatArray, Y: FloatArray, targets: dict[int, float],
+               tol: float, where: str) -> tuple[FloatArray, FloatArray, dict[str, Any]]:
+    n = Z.shape[0]
+    x_t = Z.sum(axis=1) + Y.sum(axis=1)
     for i, v in targets.items():
         x_t[i] = v
-    va = np.asarray(lt.va, dtype=float)
-    M = np.zeros((n + 1, n + lt.Y.shape[1]))
-    M[:n, :n] = lt.Z
-    M[:n, n:] = lt.Y
-    M[n, :n] = va
+    M = np.zeros((n + 1, n + Y.shape[1]))
+    M[:n, :n] = Z
+    M[:n, n:] = Y
+    M[n, :n] = Z.sum(axis=1) + Y.sum(axis=1) - Z.sum(axis=0)  # value added (residual)
     fd_tot = np.asarray(base.Y, dtype=float).sum(axis=0)
     u = np.concatenate([x_t, [fd_tot.sum()]])
     v = np.concatenate([x_t, fd_tot])
-    names = list(lt.labels.industries())
-    fd_names = [f"FD {c}/{k}" for c in lt.labels.countries for k in lt.labels.fd_categories]
+    lab = base.labels
+    names = list(lab.industries())
+    fd_names = [f"final demand {c}/{k}" for c in lab.countries for k in lab.fd_categories]
     try:
         res = gras(M, u, v, tol=tol, max_iter=5000, row_names=[*names, "value added"],
                    col_names=names + fd_names)
@@ -531,8 +540,7 @@ def _rebalance(base: MRIOTable, lt: MRIOTable, targets: dict[int, float], tol: f
     except SilkchainError as err:
         raise ScenarioError(f"{where}: the conserved outputs cannot be reached: {err}") from None
     X = res.matrix
-    new = rebuild(lt, X[:n, :n], X[:n, n:], note="")
-    return new, res.report()
+    return X[:n, :n], X[:n, n:], res.report()
 
 
 # ---------------------------------------------------------------------- dispatch

@@ -134,7 +134,7 @@ def apply(table: MRIOTable | str, scenario: Scenario | dict[str, Any] | str) -> 
     True
     >>> s = apply(t, {"steps": [{"demand": {"destination": "USA", "change": 0.01}}]})
     >>> round(float(s.Y.sum() / t.Y.sum() - 1), 5)
-    0.00231
+    0.00227
     """
     sc = _coerce(scenario)
     from silkchain.io.registry import read

@@ -291,8 +291,8 @@ class Transfer(Step):
         if value == "idle":
             return "idle"
         if not isinstance(value, Mapping):
-            raise _FieldError("freed_capacity", "expected 'idle' or a mapping "
-                                                f"{{redeploy: SECTOR, share: 1.0}}, got {_show(value)}")
+            raise _FieldError("freed_capacity", "expected 'idle' or a mapping {redeploy: "
+                                                f"SECTOR, share: 1.0}}, got {_show(value)}")
         unknown = [k for k in value if k not in ("redeploy", "share")]
         if unknown:
             raise _FieldError(f"freed_capacity.{unknown[0]}", "unknown key; allowed: redeploy, "
@@ -523,10 +523,11 @@ class Scenario:
     Extract(what='exports', country='CHN', sector=None, partners=None)
     >>> len(s.sha256)
     64
-    >>> Scenario.from_dict({"steps": [{"extract": {"country": "CHN", "wat": "exports"}}]})
-    Traceback (most recent call last):
-    ...
-    silkchain.scenarios.spec.ScenarioSpecError: steps[0].extract.wat: unknown key; allowed: what, country, sector, partners
+    >>> try:
+    ...     Scenario.from_dict({"steps": [{"extract": {"country": "CHN", "wat": "exports"}}]})
+    ... except ScenarioSpecError as err:
+    ...     print(err)
+    steps[0].extract.wat: unknown key; allowed: what, country, sector, partners
     """
 
     steps: tuple[Step, ...] = ()
