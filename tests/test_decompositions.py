@@ -450,3 +450,9 @@ def test_docs_example_table_reads():
     t = silkchain.read("wiod2013:2011")
     f = md.decompose(t, "vax", level="country")
     assert f["exporter"].nunique() == 41 and set(f["term"]) == {"VAX", "GEXP", "VAX_ratio"}
+
+
+def test_decompose_bm_equals_the_borin_mancini_module(leather):
+    bm_module = pytest.importorskip("silkchain.measures.borin_mancini")
+    got = md.decompose(leather, "bm", level="sector")
+    assert got.equals(bm_module.bm(leather, level="sector"))
