@@ -155,8 +155,9 @@ def density(m: np.ndarray, phi: FloatArray) -> FloatArray:
     .. [1] Hausmann & Klinger (2007), "The Structure of the Product Space and
        the Evolution of Comparative Advantage", CID Working Paper 146, eq. (3).
 
-    >>> density(np.array([1, 0, 0], dtype=bool), np.array([[1, .5, 0], [.5, 1, .5], [0, .5, 1]]))
-    array([0.5, 0.5, 0. ])
+    >>> phi = np.array([[1, .5, 0], [.5, 1, .5], [0, .5, 1]])
+    >>> density(np.array([1, 0, 0], dtype=bool), phi)  # sector 1 is half-way to sector 0
+    array([0. , 0.5, 0. ])
     """
     phi = np.asarray(phi, dtype=float).copy()
     np.fill_diagonal(phi, 0.0)

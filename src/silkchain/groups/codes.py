@@ -65,4 +65,7 @@ def suggest(code: str, n: int = 3) -> list[str]:
     if len(text) > 3:
         close = difflib.get_close_matches(text.lower(), list(by_name), n=n, cutoff=0.75)
         return [by_name[c] for c in close]
+    same_start = [c for c in names if len(upper) >= 2 and c.startswith(upper[:2])]
+    if same_start:
+        return same_start[:n]
     return difflib.get_close_matches(upper, list(names), n=n, cutoff=0.6)
