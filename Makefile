@@ -34,7 +34,7 @@ browser:
 	fi
 
 demo: $(STAMP)
-	$(VENV)/bin/silkchain demo --output $(OUT)
+	$(VENV)/bin/silkchain report wiod2013 --group bri64 --output $(OUT)
 
 test: $(TSTAMP) browser
 	$(PY) -m pytest -n 2 -q

@@ -16,8 +16,8 @@ FONT_FAMILY = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", 
                '"Noto Sans", "Liberation Sans", sans-serif')
 
 #: A colour-blind-safe qualitative palette (Okabe & Ito 2008) extended with greys.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
-           "#000000", "#7F7F7F", "#B15928", "#6A3D9A", "#1B9E77")
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#6A3D9A",
+           "#000000", "#7F7F7F", "#B15928", "#1B9E77", "#8C6D31", "#393B79", "#637939")
 
 #: Plotly config used for every figure: no logo, no calls home, PNG download kept.
 PLOTLY_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True,

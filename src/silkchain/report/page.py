@@ -40,7 +40,8 @@ def frame_html(frame: pd.DataFrame, max_rows: int = 40) -> str:
     >>> "<td>CHN</td>" in html, "<td>0.1235</td>" in html
     (True, True)
     """
-    shown = frame.head(max_rows)
+    shown = frame.head(max_rows).copy()
+    shown.columns = [str(c) for c in shown.columns]  # no index names as an extra header
     return shown.to_html(index=False, classes="frame", escape=True, na_rep="–",
                          float_format=_fmt)
 

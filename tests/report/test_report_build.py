@@ -1,0 +1,146 @@
+"""``build_report`` end to end on two WIOD years, and ``silkchain report``."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from silkchain.bri import position
+from silkchain.cli.app import build_app
+from silkchain.report import build as build_mod
+from silkchain.report.build import Step, build_report
+
+from .shared import YEARS, small_report
+
+EXPECTED_CHARTS = ["value-capture", "value-capture-world", "participation-position",
+                   "participation-gains", "position-china", "hub-fva", "hub-absorbed",
+                   "regional-global", "va-sankey", "va-pagerank", "smile", "tech-mix",
+                   "upgrading", "scenario"]
+
+
+@pytest.fixture(scope="module")
+def result():
+    return small_report()
+
+
+def figure(html: str, key: str) -> dict:
+    m = re.search(rf'<script type="application/json" id="data-{key}">(.*?)</script>', html, re.S)
+    assert m, key
+    return json.loads(m.group(1))
+
+
+@pytest.mark.slow
+def test_every_answer_has_its_charts_guides_and_citations(result):
+    assert result.missing == []
+    assert [c.key for c in result.report.charts] == EXPECTED_CHARTS
+    html = result.html.read_text(encoding="utf-8")
+    for chart in result.report.charts:
+        assert len(chart.guide) > 80 and len(chart.citation) > 20, chart.key
+        assert f'id="chart-{chart.key}"' in html
+        assert figure(html, chart.key)["data"], chart.key
+        assert set(chart.sheets) <= set(result.report.frames), chart.key
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"?https?:", html)
+
+
+@pytest.mark.slow
+def test_small_economies_carry_the_rounding_caveat(result):
+    by_key = {c.key: c for c in result.report.charts}
+    cav = by_key["value-capture"].caveat
+    assert cav is not None and "EST" in cav and "rounded" in cav
+    html = result.html.read_text(encoding="utf-8")
+    assert html.count("Caveat.") >= 5
+
+
+@pytest.mark.slow
+def test_chart_numbers_are_the_answer_numbers(result):
+    frame = result.report.frames["value_capture"]
+    html = result.html.read_text(encoding="utf-8")
+    bars = figure(html, "value-capture")["data"][0]
+    got = dict(zip(bars["y"], bars["x"], strict=True))
+    want = frame.query("measure == 'DVA_share' and year == 2011").set_index("country")["value"]
+    for code in ("CHN", "IND", "bri64", "World"):
+        assert got[code] == pytest.approx(100 * want[code], rel=1e-12)
+
+
+@pytest.mark.slow
+def test_workbook_holds_every_frame_as_the_api_returns_it(result):
+    sheets = pd.read_excel(result.workbook, sheet_name=None, keep_default_na=False,
+                           na_values=[""])
+    assert next(iter(sheets)) == "README"
+    assert set(result.report.frames) == set(sheets) - {"README"}
+    direct = position("wiod2013", group="bri64", years=YEARS, scheduler="sync", cache=False)
+    got = sheets["position"]
+    assert len(got) == len(direct)
+    pd.testing.assert_series_equal(got["value"], direct["value"].reset_index(drop=True),
+                                   check_names=False, rtol=1e-12)
+    comp = sheets["scenario_comparison"]
+    assert set(comp.columns) == {"country", "sector", "measure", "baseline", "scenario",
+                                 "delta"}
+
+
+@pytest.mark.slow
+def test_scenario_names_its_countries_first(result):
+    table = next(t for s in result.report.sections for t in s.tables
+                 if t.key == "scenario-table").frame
+    assert list(table["country"][:4]) == ["CHN", "IND", "IDN", "TUR"]
+    chn = table.set_index("country").loc["CHN", "gdp change %"]
+    assert chn < 0  # China loses the output that moves
+
+
+def test_a_missing_answer_is_shown_as_missing(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_mod, "STEPS", (
+        Step("position", "position", "silkchain.bri", "position"),
+        Step("nosuch", "an answer that is not there", "silkchain.bri", "nosuch_answer"),
+    ))
+    res = build_report("wiod2013:2011", output=tmp_path, scenario=False, cache=False)
+    assert res.missing == ["an answer that is not there: silkchain.bri.nosuch_answer is not "
+                           "available in this installation"]
+    html = res.html.read_text(encoding="utf-8")
+    assert "silkchain.bri.nosuch_answer is not available" in html
+    assert [c.key for c in res.report.charts] == ["position-china"]
+
+
+def test_unknown_source_is_a_clear_error(tmp_path):
+    from silkchain.errors import DatasetNotFoundError
+
+    with pytest.raises(DatasetNotFoundError, match="nosuch"):
+        build_report("nosuch", output=tmp_path)
+
+
+def test_cli_prints_where_the_results_are(tmp_path, monkeypatch):
+    calls = {}
+
+    def fake(source, **kw):
+        calls.update(kw, source=source)
+        kw["progress"](1, 2, "value capture")
+        (tmp_path / "report.html").write_text("x")
+        (tmp_path / "report.xlsx").write_text("x")
+        from silkchain.report.document import Report
+
+        return build_mod.ReportResult(html=tmp_path / "report.html",
+                                      workbook=tmp_path / "report.xlsx",
+                                      report=Report("t", "s"), seconds=1.0,
+                                      missing=["smile curve: not here"])
+
+    monkeypatch.setattr(build_mod, "build_report", fake)
+    res = CliRunner().invoke(build_app(), ["report", "wiod2013", "--group", "asean",
+                                           "--output", str(tmp_path), "--years", "2009-2011",
+                                           "--no-scenario"])
+    assert res.exit_code == 0, res.output
+    assert f"report:   {tmp_path / 'report.html'}" in res.stdout
+    assert f"workbook: {tmp_path / 'report.xlsx'}" in res.stdout
+    assert calls["years"] == [2009, 2010, 2011] and calls["group"] == "asean"
+    assert calls["scenario"] is False and calls["source"] == "wiod2013"
+
+
+def test_cli_errors_are_clean(tmp_path):
+    app = build_app()
+    res = CliRunner().invoke(app, ["report", "nosuch", "--output", str(tmp_path)])
+    assert res.exit_code == 1 and "unknown panel 'nosuch'" in res.output
+    res = CliRunner().invoke(app, ["report", "--years", "2011-2009", "--output",
+                                   str(tmp_path)])
+    assert res.exit_code == 1 and "runs backwards" in res.output
