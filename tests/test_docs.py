@@ -4,25 +4,49 @@ from __future__ import annotations
 
 import doctest
 import os
-import re
 from pathlib import Path
 
 import pytest
 from _pytest.doctest import _get_checker
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-FENCE = re.compile(r"^```(?:python|pycon|py)?[ \t]*\n(.*?)^```", re.S | re.M)
 PAGES = sorted(p for p in DOCS.rglob("*.md") if ">>> " in p.read_text())
 
 
+def fenced_blocks(text: str) -> list[tuple[str, str]]:
+    """``(info string, body)`` of every fenced block (``` or ~~~), in order."""
+    blocks: list[tuple[str, str]] = []
+    fence, info, body = "", "", []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not fence:
+            if stripped.startswith(("```", "~~~")):
+                fence = stripped[:3]
+                info, body = stripped[3:].strip().lower(), []
+        elif stripped.startswith(fence) and not stripped[3:].strip():
+            blocks.append((info, "\n".join(body) + "\n"))
+            fence = ""
+        else:
+            body.append(line)
+    return blocks
+
+
 def examples(page: Path) -> str:
-    """The fenced code blocks of ``page`` that hold ``>>>`` lines, joined."""
-    blocks = [m.group(1) for m in FENCE.finditer(page.read_text()) if ">>> " in m.group(1)]
-    return "\n".join(blocks)
+    """The Python blocks of ``page`` that hold ``>>>`` lines, joined."""
+    return "\n".join(body for info, body in fenced_blocks(page.read_text())
+                     if info in ("", "python", "pycon", "py") and ">>> " in body)
 
 
 def test_docs_have_examples() -> None:
     assert PAGES, "no runnable examples found under docs/"
+    for page in PAGES:
+        if ">>> " in page.read_text():
+            assert examples(page), f"{page}: '>>>' lines outside a python block"
+
+
+def test_fence_parser_keeps_blocks_apart() -> None:
+    text = "```yaml\na: 1\n```\ntext\n```python\n>>> 1 + 1\n2\n```\n"
+    assert fenced_blocks(text) == [("yaml", "a: 1\n"), ("python", ">>> 1 + 1\n2\n")]
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
