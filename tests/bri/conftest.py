@@ -26,5 +26,5 @@ def small2011() -> MRIOTable:
 
 @pytest.fixture(scope="session")
 def small_panel() -> dict[int, MRIOTable]:
-    """The 12-region cut of WIOD 2009-2011 as ``{year: table}``."""
-    return {y: small_table(y) for y in (2009, 2010, 2011)}
+    """The 12-region cut of WIOD 2010-2011 as ``{year: table}``."""
+    return {y: small_table(y) for y in (2010, 2011)}

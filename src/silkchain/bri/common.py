@@ -168,8 +168,8 @@ def add_trends(frame: pd.DataFrame, growth: Sequence[str] = (), change: Sequence
         sub = frame[frame["measure"].isin(list(names))]
         if sub.empty:
             continue
-        wide = sub.pivot_table(index=keys, columns="year", values="value", aggfunc="first",
-                               dropna=False).reindex(columns=years)
+        wide = (sub.groupby([*keys, "year"], sort=False)["value"].first()
+                .unstack("year").reindex(columns=years))
         a, b = wide[first].to_numpy(float), wide[last].to_numpy(float)
         with np.errstate(divide="ignore", invalid="ignore"):
             if kind == "cagr":
@@ -195,14 +195,19 @@ def small_economies(frame: pd.DataFrame, threshold: float = SMALL_ECONOMY_SHARE)
 
 def finish(frame: pd.DataFrame, answer: str, group: Group | None,
            caveats: Sequence[str] = (), notes: Mapping[str, Any] | None = None,
-           source: Any = None) -> pd.DataFrame:
-    """Strip helper rows, sort, and attach coverage, caveats and notes to ``frame.attrs``."""
+           source: Any = None, uses_all_countries: bool = False) -> pd.DataFrame:
+    """Strip helper rows, sort, and attach coverage, caveats and notes to ``frame.attrs``.
+
+    ``uses_all_countries``: the answer's numbers depend on every country of the
+    table (e.g. a proximity estimated across countries), so the small-economy
+    caveat applies even when those countries are not shown.
+    """
     small_all = small_economies(frame)
     countries = list(dict.fromkeys(frame.loc[frame["measure"] == OUTPUT_SHARE, "country"]))
     out = frame[~frame["measure"].str.startswith("_")].reset_index(drop=True)
     years = sorted(int(y) for y in frame["year"].unique())
     shown = set(out["country"]) | set(out["partner"])
-    small = [c for c in small_all if c in shown]
+    small = small_all if uses_all_countries else [c for c in small_all if c in shown]
     mapping: GroupMapping | None = None
     if group is not None and countries:
         year = years[-1] if group.by_table_year and years and years[-1] else None

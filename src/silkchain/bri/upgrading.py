@@ -165,7 +165,7 @@ def upgrading_paths(source: common.Source, country: str = "CHN", years: Any = No
         frame, "upgrading_paths", g, source=source,
         notes={"country": country, "candidates": ", ".join(cands),
                "upgrading": ", ".join(ups.index[:top].tolist())},
-        caveats=caveats)
+        caveats=caveats, uses_all_countries=True)
 
 
 def chart_data(frame: pd.DataFrame) -> dict[str, Any]:
