@@ -9,7 +9,11 @@ has zero input coefficients (column of ``A``) and, here, zero allocation
 coefficients (row of ``Δ``). It is then its own isolated stage: upstreamness,
 downstreamness and the production lengths ``PLv``/``PLy`` are exactly **1**
 for it, the value the solve of the zeroed system gives, and no NaN can reach
-any other industry through a solve. Ratios whose denominator is zero for
+any other industry through a solve. The same rule covers the few industries
+whose *negative* gross output is an artefact of rounding a published table
+(WIOD 2013 has cells of -1 and -2): ``Δ`` rows and upstreamness use
+``x_i <= 0`` as "no output", so ``U = 1`` there too; no other industry's
+value depends on theirs. Ratios whose denominator is zero for
 another reason (no GVC flows in ``PLv_GVC``; ``[B - I]_ij = 0`` in APL) are
 NaN: the quantity is undefined there.
 
@@ -64,15 +68,21 @@ __all__ = [
 
 
 def allocation_coefficients(Z: FloatArray, x: FloatArray) -> FloatArray:
-    """``Δ = diag(x)^-1 Z``: ``Δ_ij = a_ij x_j / x_i`` (rows of zero-output industries 0).
+    """``Δ = diag(x)^-1 A diag(x)``: ``Δ_ij = a_ij x_j / x_i = z_ij / x_i``.
+
+    Rows with ``x_i <= 0`` are 0, and so are columns with ``x_j = 0`` (``A``'s
+    convention: a zero-output industry has no input coefficients, even where a
+    rounded published cell gives it an input).
 
     >>> allocation_coefficients(np.array([[1.0, 2.0], [0.0, 0.0]]), np.array([4.0, 0.0]))
-    array([[0.25, 0.5 ],
+    array([[0.25, 0.  ],
            [0.  , 0.  ]])
     """
     x = np.asarray(x, dtype=float)
-    safe = np.where(x == 0.0, 1.0, x)
-    return np.where(x[:, None] == 0.0, 0.0, Z / safe[:, None])
+    safe = np.where(x <= 0.0, 1.0, x)
+    out = np.where(x[:, None] <= 0.0, 0.0, Z / safe[:, None])
+    out[:, x == 0.0] = 0.0  # a_ij = 0 where x_j = 0 (METHODS §1), so Δ_ij = a_ij x_j / x_i = 0
+    return out
 
 
 def upstreamness_antras(Z: FloatArray, x: FloatArray) -> FloatArray:
@@ -112,7 +122,7 @@ def upstreamness_mt(solver: LeontiefSolver, x: FloatArray) -> FloatArray:
     """Output upstreamness ``U = diag(x)^-1 B x`` (row sums of the Ghosh inverse).
 
     Equal to :func:`upstreamness_antras` (Miller & Temurshoev 2017) and to the
-    forward production length ``PLv`` (WWYZ 2017b). ``U = 1`` where ``x = 0``.
+    forward production length ``PLv`` (WWYZ 2017b). ``U = 1`` where ``x <= 0``.
 
     References
     ----------
@@ -125,7 +135,7 @@ def upstreamness_mt(solver: LeontiefSolver, x: FloatArray) -> FloatArray:
     array([1.914191, 1.254125])
     """
     x = np.asarray(x, dtype=float)
-    return safe_ratio(solver.solve(x), x, fill=1.0)
+    return safe_ratio(solver.solve(x), np.where(x > 0.0, x, 0.0), fill=1.0)
 
 
 def downstreamness(solver: LeontiefSolver) -> FloatArray:
@@ -169,7 +179,9 @@ def inventory_correction(
     scaling, ``Z u + y = x`` wherever the table balanced before. Rows with
     no intermediate sales, or with ``x_i <= 0``, are left as they are (the
     factor cannot matter or is undefined there); a row with intermediate
-    sales and ``x_i - N_i <= 0`` is an error.
+    sales and ``x_i - N_i <= 0`` is an error. Final use of unscaled rows is
+    set to ``x_i - (Z u)_i`` so that every row balances (these rows have no
+    intermediate sales or no output, so their upstreamness is 1 either way).
 
     Parameters
     ----------
@@ -219,7 +231,9 @@ def inventory_correction(
     apply = (x > 0.0) & (base > 0.0)
     scale = np.ones_like(x)
     np.divide(x, base, out=scale, where=apply)
-    return InventoryCorrection(Z=Z * scale[:, None], y=np.asarray(y_other) * scale, scale=scale)
+    Zs = Z * scale[:, None]
+    y = np.where(apply, np.asarray(y_other, dtype=float) * scale, x - Zs.sum(axis=1))
+    return InventoryCorrection(Z=Zs, y=y, scale=scale)
 
 
 class ProductionLength(NamedTuple):
@@ -291,7 +305,7 @@ def production_length(
     AF = foreign_coefficients(A, G, N)
     x = solver.solve(y)  # B y
     bx = solver.solve(x)  # B B y
-    PLv = safe_ratio(bx, x, fill=1.0)
+    PLv = safe_ratio(bx, np.where(x > 0.0, x, 0.0), fill=1.0)
     vB = solver.solve_left(v)
     vBB = solver.solve_left(vB)
     PLy = safe_ratio(vBB, vB, fill=1.0)
