@@ -84,7 +84,8 @@ def panel_cmd(
                       progress=progress)
     write_frame(frame, output, sheet="panel")
     where = "cache" if frame.attrs.get("cached") else (scheduler or "local cluster")
-    console.print(f"wrote {len(frame):,} rows ({frame['year'].nunique()} years, from {where}) "
+    n = frame["year"].nunique()
+    console.print(f"wrote {len(frame):,} rows ({n} year{'s' * (n != 1)}, from {where}) "
                   f"to {output}", highlight=False)
 
 
