@@ -66,3 +66,31 @@ def test_a_download_arrives(offline, live_server, artifacts):
     assert sorted(frame["country"].unique()) == ["CHN", "IND", "RUS"]
     assert sorted(frame["year"].unique()) == [2009, 2010, 2011]
     assert offline.blocked == []
+
+
+def test_a_scenario_runs(offline, live_server, artifacts):
+    page, errors = open_dashboard(offline, live_server)
+    page.select_option("#sc-kind", "transfer")
+    page.select_option("#sc-from", "CHN")
+    page.select_option("#sc-to", "IDN")
+    page.select_option("#sc-sector", "c4")
+    page.fill("#sc-share", "0.25")
+    page.click("#scenario-run")
+    page.wait_for_selector("#scenario-chart[data-draws='1'] .main-svg", timeout=300_000)
+    assert page.inner_text("#scenario-message") == "done"
+    first = page.locator("#scenario-table tbody tr td:first-child").all_inner_texts()
+    assert first[:2] == ["CHN", "IDN"]
+    assert page.locator("#scenario-chart .bars path, #scenario-chart path.point").count() > 0
+    page.locator("#scenario").screenshot(path=str(artifacts / "dashboard-scenario.png"))
+    assert errors == [] and offline.blocked == []
+
+
+def test_a_belt_and_road_answer_is_drawn(offline, live_server, artifacts):
+    page, errors = open_dashboard(offline, live_server)
+    page.select_option("#bri-answer", "china_hub")
+    page.click("#bri-run")
+    page.wait_for_selector("#bri-chart[data-draws='1'] .main-svg", timeout=120_000)
+    assert "Johnson & Noguera" in page.inner_text("#bri-cite")
+    assert page.locator("#bri-chart .hm, #bri-chart image").count() > 0
+    page.locator("#bri").screenshot(path=str(artifacts / "dashboard-bri.png"))
+    assert errors == [] and offline.blocked == []

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from silkchain.cli.common import console, fail, out, user_errors
+from silkchain.cli.common import console, fail, user_errors
 from silkchain.errors import SilkchainError
 
 
@@ -57,10 +57,11 @@ def report_cmd(
 
         result = build_report(source, group=group, output=output, years=year_arg, hub=hub,
                               scenario=chosen, scheduler=scheduler, progress=update)
-    out.print(f"report:   {result.html}", highlight=False)
-    out.print(f"workbook: {result.workbook}", highlight=False)
+    typer.echo(f"report:   {result.html}")
+    typer.echo(f"workbook: {result.workbook}")
+    steps = ", ".join(f"{k.replace('_', ' ')} {v:.0f} s" for k, v in result.timings.items())
     console.print(f"{len(result.report.charts)} charts, {len(result.report.frames)} sheets in "
-                  f"{result.seconds:.0f} s", highlight=False)
+                  f"{result.seconds:.0f} s ({steps})", highlight=False)
     for item in result.missing:
         console.print(f"[yellow]not in the report:[/] {item}", highlight=False)
 

@@ -1,15 +1,279 @@
-"""Belt and Road answers and scenarios in the dashboard (placeholder while wiring)."""
+"""Belt and Road answers and scenarios in the dashboard: JSON endpoints and background jobs.
+
+The answers are those of :mod:`silkchain.bri`, drawn with the report's section
+builders (:mod:`silkchain.report.sections`), so the dashboard and the report show
+the same charts; scenarios run :func:`silkchain.scenarios.run`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+import inspect
+import json
+from collections.abc import Callable
+from typing import Annotated, Any
 
-ANSWERS: list[dict[str, Any]] = []
+import pandas as pd
+from fastapi import Body, FastAPI, Path, Query
+
+from silkchain.dashboard import service as svc
+from silkchain.dashboard.jobs import JobQueue
+from silkchain.dashboard.models import BriRequest, ScenarioRequest
+
+#: The answers on offer: name -> (title, section builder in silkchain.report.sections).
+ANSWER_SPECS: dict[str, tuple[str, str]] = {
+    "value_capture": ("Value capture by country", "value_capture_section"),
+    "participation_gains": ("Participation and gains", "participation_section"),
+    "position": ("Position: is China moving up?", "position_section"),
+    "china_hub": ("China as a hub (heatmaps)", "china_hub_section"),
+    "va_network": ("Value-added trade network (Sankey)", "network_section"),
+    "smile_curve": ("Smile curve of China's exports", "smile_section"),
+    "upgrading_paths": ("Upgrading paths for China", "upgrading_section"),
+}
+#: Most steps a scenario posted to the API may have, and the largest spec (bytes of JSON).
+MAX_STEPS = 10
+MAX_SPEC_BYTES = 20_000
+SCENARIO_MEASURES = ("gdp", "gross_exports", "dva_exports", "gvc_forward", "gvc_backward",
+                     "koopman_position")
 
 
+def answer_function(name: str) -> Callable[..., pd.DataFrame] | str:
+    """``silkchain.bri.<name>``, or why it is not available."""
+    try:
+        mod = importlib.import_module("silkchain.bri")
+    except ImportError as err:
+        return f"silkchain.bri is not available ({err})"
+    fn = getattr(mod, name, None)
+    return fn if callable(fn) else f"silkchain.bri.{name} is not available"
+
+
+def _answers() -> list[dict[str, Any]]:
+    out = []
+    for name, (title, _) in ANSWER_SPECS.items():
+        fn = answer_function(name)
+        out.append({"name": name, "title": title,
+                    "unavailable": fn if isinstance(fn, str) else None})
+    return out
+
+
+class _Answers(list):  # type: ignore[type-arg]
+    """The answer list, evaluated when the page is drawn (modules may appear later)."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(_answers())
+
+
+ANSWERS = _Answers()
+
+
+def check_answer(name: str) -> Callable[..., pd.DataFrame]:
+    """The answer function; 404 naming the available answers otherwise."""
+    if name not in ANSWER_SPECS:
+        raise svc.RequestProblem(f"unknown answer {name!r:.40}; available: "
+                                 f"{', '.join(ANSWER_SPECS)}", status=404)
+    fn = answer_function(name)
+    if isinstance(fn, str):
+        raise svc.RequestProblem(fn, status=503)
+    return fn
+
+
+def run_answer(name: str, panel: svc.Panel, years: list[int], group: str,
+               hub: str = "CHN") -> pd.DataFrame:
+    """Call the answer on the validated panel, years and group (no Dask, local cache)."""
+    fn = check_answer(name)
+    params = inspect.signature(fn).parameters
+    kwargs: dict[str, Any] = {"group": group, "years": years, "scheduler": "sync"}
+    if "hub" in params:
+        kwargs["hub"] = hub
+    elif "country" in params:
+        kwargs["country"] = hub
+    return fn(panel.name, **{k: v for k, v in kwargs.items() if k in params})
+
+
+def answer_chart(name: str, frame: pd.DataFrame, panel: svc.Panel, years: list[int],
+                 group: str) -> dict[str, Any]:
+    """The answer's first chart (as the report draws it) with its guide and citation."""
+    from silkchain.report import sections as sec
+    from silkchain.report.document import Report
+
+    rep = Report(title="", subtitle="")
+    names = dict(svc.sectors(panel))
+    ctx = sec.Context(group=group, hub="CHN", years=years, report=rep, sector_names=names)
+    builder = getattr(sec, ANSWER_SPECS[name][1])
+    section = builder(frame, None, ctx) if name == "participation_gains" else \
+        builder(frame, ctx)
+    if not section.charts:
+        raise svc.RequestProblem(f"{name} has nothing to draw for these years", status=422)
+    chart = section.charts[0]
+    return {"figure": json.loads(chart.figure.to_json()), "title": chart.title,
+            "guide": chart.guide, "citation": chart.citation, "caveat": chart.caveat}
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+
+
+# --------------------------------------------------------------------------- scenario
 def scenario_form() -> dict[str, Any]:
-    return {"unavailable": "not wired yet", "fields": [], "intro": ""}
+    """The fields of the page's scenario form, or why scenarios are unavailable."""
+    try:
+        importlib.import_module("silkchain.scenarios")
+    except ImportError as err:
+        return {"unavailable": f"silkchain.scenarios is not available ({err})", "fields": [],
+                "intro": ""}
+    return {
+        "unavailable": None,
+        "intro": ("Move a share of one country's industry to another (industrial transfer, "
+                  "rebalanced with GRAS), or extract a country's exports (hypothetical "
+                  "extraction), and compare value added and GVC measures before and after."),
+        "fields": [
+            {"name": "kind", "label": "Shock", "kind": "choice",
+             "choices": ["transfer", "extract"], "default": "transfer"},
+            {"name": "from", "label": "From", "kind": "country", "default": "CHN"},
+            {"name": "to", "label": "To", "kind": "country", "default": "IDN"},
+            {"name": "sector", "label": "Sector", "kind": "sector", "default": "c4"},
+            {"name": "share", "label": "Share moved (0-1)", "kind": "number", "min": 0,
+             "max": 1, "default": 0.2},
+            {"name": "technology", "label": "Technology", "kind": "choice",
+             "choices": ["destination", "origin", "blend"], "default": "destination"},
+        ],
+    }
 
 
-def register_analyses(app: Any, jobs: Any, bri_model: Any, scenario_model: Any) -> None:
-    return None
+def scenario_from_form(form: dict[str, str], panel: svc.Panel) -> dict[str, Any]:
+    """A scenario specification from the page's form (every value checked)."""
+    allowed = {"kind", "from", "to", "sector", "share", "technology"}
+    unknown = sorted(set(form) - allowed)
+    if unknown:
+        raise svc.RequestProblem(f"unknown form field {unknown[0]!r:.40}; allowed: "
+                                 f"{', '.join(sorted(allowed))}")
+    kind = form.get("kind", "transfer")
+    if kind not in ("transfer", "extract"):
+        raise svc.RequestProblem(f"unknown shock {kind!r:.40}; use transfer or extract")
+    origin = svc.check_countries(panel, [form.get("from", "")])[0]
+    sector = form.get("sector", "")
+    codes = [c for c, _ in svc.sectors(panel)]
+    if sector not in codes:
+        raise svc.RequestProblem(f"unknown sector {sector!r:.40}; available: "
+                                 f"{', '.join(codes)}")
+    if kind == "extract":
+        return {"name": f"{origin} stops exporting {sector}",
+                "steps": [{"extract": {"what": "exports", "country": origin,
+                                       "sector": sector}}]}
+    dest = svc.check_countries(panel, [form.get("to", "")])[0]
+    try:
+        share = float(form.get("share", "0.2"))
+    except ValueError:
+        raise svc.RequestProblem(f"share must be a number in [0, 1]; got "
+                                 f"{form.get('share')!r:.40}") from None
+    if not 0 <= share <= 1:
+        raise svc.RequestProblem(f"share must be in [0, 1]; got {share:g}")
+    tech = form.get("technology", "destination")
+    return {"name": f"{share:.0%} of {origin}'s {sector} moves to {dest}",
+            "steps": [{"transfer": {"from": origin, "to": dest, "sector": sector,
+                                    "share": share, "technology": tech}}]}
+
+
+def check_scenario(spec: dict[str, Any]) -> Any:
+    """Validate a posted specification; the table always comes from dataset and year."""
+    from silkchain.scenarios import Scenario
+
+    if "table" in spec:
+        raise svc.RequestProblem("scenario.table is not accepted here: the table is the "
+                                 "request's dataset and year")
+    if len(json.dumps(spec, default=str)) > MAX_SPEC_BYTES:
+        raise svc.RequestProblem(f"the scenario is larger than {MAX_SPEC_BYTES} bytes")
+    steps = spec.get("steps") or []
+    if isinstance(steps, list) and len(steps) > MAX_STEPS:
+        raise svc.RequestProblem(f"{len(steps)} scenario steps; at most {MAX_STEPS}")
+    return Scenario.from_dict(spec)
+
+
+def register_analyses(app: FastAPI, jobs: JobQueue) -> None:
+    """Add the Belt and Road and scenario endpoints to ``app``."""
+
+    @app.get("/api/answers", tags=["bri"])
+    def answers() -> list[dict[str, Any]]:
+        """The Belt and Road answers (``silkchain.bri``) and whether each is available."""
+        return _answers()
+
+    @app.get("/api/bri/{answer}", tags=["bri"])
+    def bri_rows(answer: Annotated[str, Path(max_length=64)],
+                 dataset: Annotated[str, Query(max_length=64)] = "wiod2013",
+                 start: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+                 end: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+                 group: Annotated[str, Query(max_length=64)] = "bri64",
+                 measure: Annotated[str | None, Query(max_length=64)] = None,
+                 limit: Annotated[int, Query(ge=1, le=50_000)] = 10_000) -> dict[str, Any]:
+        """A Belt and Road answer as tidy rows (``year, country, sector, partner, measure,
+        value``), with its coverage and caveats."""
+        check_answer(answer)
+        panel = svc.check_dataset(dataset)
+        years = svc.check_years(panel, start, end)
+        svc.group_mapping(group, panel)
+        frame = run_answer(answer, panel, years, group)
+        if measure is not None:
+            if measure not in set(frame["measure"]):
+                raise svc.RequestProblem(f"unknown measure {measure!r:.40} of {answer}; "
+                                         f"available: {', '.join(frame['measure'].unique())}")
+            frame = frame[frame["measure"] == measure]
+        return {"answer": answer, "dataset": panel.name, "years": years, "group": group,
+                "rows": _records(frame.head(limit)), "total_rows": len(frame),
+                "caveats": list(frame.attrs.get("caveats", [])),
+                "coverage": frame.attrs.get("coverage")}
+
+    @app.post("/api/jobs/bri", tags=["jobs"], status_code=202)
+    def bri_job(req: Annotated[BriRequest, Body()]) -> dict[str, Any]:
+        """Draw a Belt and Road answer in the background; poll ``/api/jobs/{id}``."""
+        check_answer(req.answer)
+        panel = svc.check_dataset(req.dataset)
+        years = svc.check_years(panel, req.start, req.end)
+        svc.group_mapping(req.group, panel)
+
+        def work(progress: Callable[[int, int, str], None]) -> dict[str, Any]:
+            progress(0, 2, f"{ANSWER_SPECS[req.answer][0]}: {panel.name} "
+                           f"{years[0]}-{years[-1]}")
+            frame = run_answer(req.answer, panel, years, req.group)
+            progress(1, 2, "drawing")
+            return answer_chart(req.answer, frame, panel, years, req.group)
+
+        return jobs.submit("bri", work, total=2).public()
+
+    @app.post("/api/jobs/scenario", tags=["jobs"], status_code=202)
+    def scenario_job(req: Annotated[ScenarioRequest, Body()]) -> dict[str, Any]:
+        """Run a scenario on one year of a dataset in the background; the result has a chart
+        of the changes and the comparison's country totals."""
+        panel = svc.check_dataset(req.dataset)
+        svc.table(panel, req.year)
+        if (req.scenario is None) == (req.form is None):
+            raise svc.RequestProblem("give either scenario (a specification) or form")
+        spec = req.scenario if req.scenario is not None else scenario_from_form(req.form,
+                                                                                 panel)
+        scenario = check_scenario(spec)
+        from silkchain.scenarios import run
+
+        def work(progress: Callable[[int, int, str], None]) -> dict[str, Any]:
+            from silkchain.report.charts import scenario_figure, scenario_table
+
+            table = svc.table(panel, req.year)
+            res = run(scenario, table=table, measures=list(SCENARIO_MEASURES),
+                      progress=progress)
+            must = []
+            for step in scenario.steps:
+                for attr in ("origin", "country"):
+                    if isinstance(getattr(step, attr, None), str):
+                        must.append(getattr(step, attr))
+                dest = getattr(step, "destination", None)
+                if isinstance(dest, dict):
+                    must.extend(dest)
+            wide = scenario_table(res.comparison, must)
+            fig = scenario_figure(res.comparison, must, title=scenario.name or "")
+            cols = [str(c) for c in wide.columns]
+            rows = [[None if isinstance(v, float) and v != v else v
+                     for v in r] for r in wide.astype(object).itertuples(index=False)]
+            return {"figure": json.loads(fig.to_json()), "table": {"columns": cols,
+                                                                    "rows": rows},
+                    "sha256": res.sha256, "scenario": scenario.to_dict(),
+                    "notes": res.notes}
+
+        return jobs.submit("scenario", work, total=max(len(scenario.steps), 1) + 1).public()

@@ -32,12 +32,13 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 from fastapi import Body, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from silkchain.dashboard import service as svc
 from silkchain.dashboard.catalogue import MEASURES
 from silkchain.dashboard.figures import measure_figure, wide_table
 from silkchain.dashboard.jobs import JobQueue, QueueFull
+from silkchain.dashboard.models import MeasureRequest
 from silkchain.errors import SilkchainError
 
 DatasetQ = Annotated[str, Query(min_length=1, max_length=64, description="Dataset name, e.g. "
@@ -47,43 +48,6 @@ CountriesQ = Annotated[str, Query(max_length=800, description="Comma-separated c
 GroupQ = Annotated[str | None, Query(max_length=64, description="A country group, e.g. bri64.")]
 MeasureQ = Annotated[str, Query(min_length=1, max_length=64)]
 VariableQ = Annotated[str | None, Query(max_length=64)]
-
-
-class MeasureRequest(BaseModel):
-    """What to compute: a measure for countries (or a group) over a range of years."""
-
-    model_config = ConfigDict(extra="forbid")
-    dataset: str = Field("wiod2013", min_length=1, max_length=64)
-    start: int | None = Field(None, ge=1900, le=2100)
-    end: int | None = Field(None, ge=1900, le=2100)
-    countries: list[Annotated[str, Field(max_length=32)]] = Field(default_factory=list,
-                                                                  max_length=svc.MAX_COUNTRIES)
-    group: str | None = Field(None, max_length=64)
-    measure: str = Field("totals", min_length=1, max_length=64)
-    variable: str | None = Field(None, max_length=64)
-
-
-class BriRequest(BaseModel):
-    """A Belt and Road answer for a group over a range of years."""
-
-    model_config = ConfigDict(extra="forbid")
-    dataset: str = Field("wiod2013", min_length=1, max_length=64)
-    start: int | None = Field(None, ge=1900, le=2100)
-    end: int | None = Field(None, ge=1900, le=2100)
-    group: str = Field("bri64", min_length=1, max_length=64)
-    answer: str = Field("value_capture", min_length=1, max_length=64)
-
-
-class ScenarioRequest(BaseModel):
-    """A scenario run on one year of a dataset; ``scenario`` is a scenario specification
-    as accepted by ``silkchain.scenarios.Scenario.from_dict``."""
-
-    model_config = ConfigDict(extra="forbid")
-    dataset: str = Field("wiod2013", min_length=1, max_length=64)
-    year: int = Field(..., ge=1900, le=2100)
-    scenario: dict[str, Any] = Field(..., description="Scenario specification.")
-    countries: list[Annotated[str, Field(max_length=32)]] = Field(default_factory=list,
-                                                                  max_length=svc.MAX_COUNTRIES)
 
 
 def _split(text: str) -> list[str]:
@@ -279,6 +243,6 @@ def create_app(*, workers: int = 1, max_pending: int = 8) -> FastAPI:
 
     from silkchain.dashboard.analyses import register_analyses
 
-    register_analyses(app, jobs, BriRequest, ScenarioRequest)
+    register_analyses(app, jobs)
 
     return app
