@@ -1,0 +1,109 @@
+"""``silkchain indicators`` in-process with CliRunner."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from silkchain.cli.app import build_app
+from silkchain.io.registry import write
+from silkchain.measures.indicators import MEASURES, indicators
+from silkchain.measures.participation import koopman
+from tests.conftest import reference_table
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def leather_npz(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tables") / "leather.npz"
+    write(reference_table("leather"), path)
+    return path
+
+
+def test_help_lists_measure_names():
+    res = runner.invoke(build_app(), ["indicators", "--help"], terminal_width=200)
+    assert res.exit_code == 0
+    text = " ".join(res.output.split())
+    for name in ("koopman", "wwyz", "upstreamness", "production_length", "EXGR_DVASH",
+                 "DEXFVApSH", "EXGR_BSCI"):
+        assert name in text
+
+
+def test_csv_from_file_matches_api(leather_npz, tmp_path):
+    out = tmp_path / "k.csv"
+    res = runner.invoke(build_app(), ["indicators", str(leather_npz), "-m", "koopman",
+                                      "-m", "EXGR_DVA", "--output", str(out)])
+    assert res.exit_code == 0, res.output
+    f = pd.read_csv(out, keep_default_na=False)
+    assert list(f.columns) == ["country", "sector", "partner", "measure", "value"]
+    part = f[f.measure == "koopman.participation"].value.astype(float).to_numpy()
+    exp = koopman(reference_table("leather"))
+    np.testing.assert_allclose(part, exp[exp.measure == "participation"].value, rtol=1e-12)
+    dva = f[f.measure == "EXGR_DVA"].value.astype(float).to_numpy()
+    np.testing.assert_allclose(dva, [53.689956, 92.461753, 111.290583], atol=5e-7)
+    assert set(f.sector) == {"_T"} and set(f.partner) == {"W"}
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".xlsx"])
+def test_other_formats(leather_npz, tmp_path, suffix):
+    out = tmp_path / f"u{suffix}"
+    res = runner.invoke(build_app(), ["indicators", str(leather_npz), "-m", "upstreamness",
+                                      "-m", "production_length", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    f = pd.read_parquet(out) if suffix == ".parquet" else pd.read_excel(out)
+    assert {"upstreamness.U", "production_length.GVC_position"} <= set(f.measure)
+    assert "inventory correction off" in res.output
+
+
+def test_wiod_reports_inventory_correction_and_services(tmp_path):
+    out = tmp_path / "w.csv"
+    res = runner.invoke(build_app(), ["indicators", "wiod2013:1995", "-m", "upstreamness",
+                                      "-m", "EXGR_SERV_DVASH", "--services", "BIZSV",
+                                      "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "inventory correction on (category INVEN)" in res.output
+    assert "services set BIZSV" in res.output
+    f = pd.read_csv(out)
+    assert len(f[f.measure == "upstreamness.U"]) == 1435
+
+
+def test_default_measures_run(leather_npz, tmp_path):
+    out = tmp_path / "all.csv"
+    res = runner.invoke(build_app(), ["indicators", str(leather_npz), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    f = pd.read_csv(out)
+    for m in ("EXGR_FVASH", "koopman.position", "wwyz.forward", "downstreamness.D",
+              "rca.RCA", "nrca.NRCA"):
+        assert m in set(f.measure)
+
+
+def test_errors(leather_npz, tmp_path):
+    res = runner.invoke(build_app(), ["indicators", str(leather_npz), "-m", "upstream",
+                                      "-o", str(tmp_path / "x.csv")])
+    assert res.exit_code == 1
+    assert "unknown measure(s): upstream; valid: tiva, koopman" in " ".join(res.output.split())
+    res = runner.invoke(build_app(), ["indicators", str(leather_npz), "-m", "koopman",
+                                      "-o", str(tmp_path / "x.txt")])
+    assert res.exit_code == 1 and "unsupported output suffix '.txt'" in res.output
+    res = runner.invoke(build_app(), ["indicators", str(leather_npz), "-m",
+                                      "EXGR_SERV_DVASH", "-o", str(tmp_path / "x.csv")])
+    assert res.exit_code == 1 and "cannot resolve services set 'SRVWC'" in res.output
+    res = runner.invoke(build_app(), ["indicators", "wiod2013:1990", "-o",
+                                      str(tmp_path / "x.csv")])
+    assert res.exit_code == 1 and "no year 1990" in res.output
+
+
+def test_dispatcher_api(leather):
+    f = indicators(leather, ["koopman", "koopman_kww", "EXGR", "apl"])
+    assert {"koopman.IV", "koopman_kww.IV", "EXGR", "apl.APL"} <= set(f.measure)
+    assert f.attrs["koopman_kww"]["variant"] == "kww"
+    assert set(f.loc[f.measure == "apl.APL", "partner"]) <= {
+        f"{c}/{s}" for c in leather.labels.countries for s in leather.labels.sectors}
+    assert len(MEASURES) > 40
+    from silkchain.errors import MeasureError
+
+    with pytest.raises(MeasureError, match=r"no measure named; valid: tiva"):
+        indicators(leather, [])
