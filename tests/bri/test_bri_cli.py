@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from silkchain import write
 from silkchain.cli.app import build_app
+from silkchain.groups import unregister_group
 
 runner = CliRunner()
 
@@ -75,8 +76,11 @@ def test_bri_with_a_user_group_file(small_file, tmp_path):
     groups = tmp_path / "g.csv"
     groups.write_text("group,iso3\nnorth-x,RUS\nnorth-x,EST\nnorth-x,KAZ\n")
     out = tmp_path / "vc.csv"
-    r = invoke("bri", "value-capture", small_file, "--group", "north-x", "--groups-file",
-               groups, "-o", out)
+    try:
+        r = invoke("bri", "value-capture", small_file, "--group", "north-x", "--groups-file",
+                   groups, "-o", out)
+    finally:
+        unregister_group("north-x")
     assert r.exit_code == 0, r.output
     frame = pd.read_csv(out, keep_default_na=False)
     assert "north-x" in set(frame["country"])

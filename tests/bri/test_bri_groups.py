@@ -153,7 +153,8 @@ def test_unknown_group_lists_what_is_available():
 def test_list_groups_has_every_bundled_group():
     frame = list_groups()
     assert set(BUNDLED) <= set(frame["name"])
-    assert (frame["source"].str.len() > 0).all()
+    bundled = frame[frame["origin"] == "bundled"]
+    assert len(bundled) == len(BUNDLED) and (bundled["source"].str.len() > 0).all()
 
 
 # ------------------------------------------------------------------------------ user files

@@ -36,7 +36,8 @@ from silkchain.table import MRIOTable
 SMALL_ECONOMY_SHARE = 0.001
 #: The data README's caveat on rounded tables, shown wherever small economies appear.
 ROUNDING_CAVEAT = (
-    "The cells of this table are rounded (WIOD 2013 as bundled: whole millions of US dollars). "
+    "The cells of this table are rounded (the bundled WIOD 2013 release: to whole millions of "
+    "US dollars). "
     "Rounding hurts small economies most: their rows lose 2-6.6% of gross output to cells "
     "rounded to zero (Malta and Estonia in 1995), so their measures can differ visibly from "
     "those published on the unrounded release, while large economies agree closely."

@@ -101,6 +101,15 @@ def upgrading_from_frame(frame: pd.DataFrame, country: str) -> pd.DataFrame:
     return result
 
 
+def _sector_names(source: common.Source, years: Any) -> dict[str, str]:
+    """Sector code -> long name, from the first table of the source (for the notes)."""
+    from silkchain.io.registry import read
+
+    first = next(iter(common.source_tasks(source, years).values()))
+    labels = read(first).labels
+    return dict(zip(labels.sectors, labels.sector_names, strict=True))
+
+
 def upgrading_paths(source: common.Source, country: str = "CHN", years: Any = None,
                     scheduler: Any = None, *, group: str | Group | None = "bri64",
                     top: int = 5, progress: Any = False, cache: Any = True) -> pd.DataFrame:
@@ -150,6 +159,7 @@ def upgrading_paths(source: common.Source, country: str = "CHN", years: Any = No
                                                          values="value", dropna=False)
     cands = own[own["candidate"] == 1].sort_values("candidate_rank").index[:top].tolist()
     ups = own[own["upgrading"] == 1].sort_values("NRCA_slope", ascending=False)
+    names = _sector_names(source, years)
     n_years = raw["year"].nunique()
     caveats = [
         "Sectors are broad aggregates (WIOD: 35), so 'close' sectors are broad too; proximity "
@@ -164,7 +174,9 @@ def upgrading_paths(source: common.Source, country: str = "CHN", years: Any = No
     return common.finish(
         frame, "upgrading_paths", g, source=source,
         notes={"country": country, "candidates": ", ".join(cands),
-               "upgrading": ", ".join(ups.index[:top].tolist())},
+               "upgrading": ", ".join(ups.index[:top].tolist()),
+               "sector_names": "; ".join(f"{c}: {names.get(c, c)}"
+                                         for c in dict.fromkeys([*cands, *ups.index[:top]]))},
         caveats=caveats, uses_all_countries=True)
 
 

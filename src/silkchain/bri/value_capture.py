@@ -95,8 +95,8 @@ def value_capture(source: common.Source, group: str | Group | None = "bri64",
     Examples
     --------
     >>> f = value_capture("wiod2013:2011")
-    >>> row = f.query("country == 'bri64' and measure in ['DVA', 'GEXP']")
-    >>> bool(row.value.iloc[0] < row.value.iloc[1])   # DVA < gross exports for the group
+    >>> g = f.query("country == 'bri64'").set_index("measure")["value"]
+    >>> bool(g["DVA"] < g["GEXP"])   # the group keeps less than its gross exports
     True
     >>> f.attrs["coverage"]["inside"][:3]
     ['BGR', 'CZE', 'EST']
