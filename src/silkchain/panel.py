@@ -334,9 +334,10 @@ def default_cache() -> Any:
     """The local store when ``silkchain.store`` is installed, else a :class:`ParquetCache`."""
     try:
         from silkchain.store import Store
-    except ImportError:
+
+        return Store()
+    except ImportError:  # no store module, or its optional dependencies are missing
         return ParquetCache()
-    return Store()
 
 
 # ------------------------------------------------------------------------------ running
