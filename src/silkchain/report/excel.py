@@ -106,6 +106,7 @@ def write_workbook(
                 sample = frame[col].astype(str).head(200)
                 width = max([len(str(col)), *(len(s) for s in sample)])
                 ws.set_column(j, j, min(max(width + 2, 8), 40))
+    path.chmod(0o644)  # a workbook to share: readable like any other document
     return path
 
 

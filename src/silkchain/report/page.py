@@ -98,4 +98,5 @@ def write_html(report: Report, path: str | os.PathLike[str], workbook: str | Non
     text = render_html(report, workbook=workbook)
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+    path.chmod(0o644)  # a page to share: readable like any other document
     return path

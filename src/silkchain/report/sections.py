@@ -39,6 +39,22 @@ MEMBER_COLOURS = ("#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#6A3D9A", "#00000
                   "#B15928", "#1B9E77", "#8C6D31", "#393B79", "#637939", "#843C39", "#7B4173")
 
 
+def milestones(years: Sequence[int], points: int = 5) -> list[int]:
+    """At most ``points`` evenly spaced years ending with the last (all when few).
+
+    >>> milestones(list(range(1995, 2012)))
+    [1995, 1999, 2003, 2007, 2011]
+    >>> milestones([2010, 2011])
+    [2010, 2011]
+    """
+    years = sorted(years)
+    if len(years) <= points:
+        return list(years)
+    step = -(-(len(years) - 1) // (points - 1))
+    chosen = years[::-1][::step][::-1]
+    return sorted({years[0], *chosen})
+
+
 def year_axis(fig: Any, **kw: Any) -> None:
     """Whole years on every x axis."""
     fig.update_xaxes(tickformat="d", **kw)
@@ -204,16 +220,20 @@ def participation_section(gains: pd.DataFrame, pos: pd.DataFrame | None, ctx: Co
         y = pick(pos, "GVC_position", shown)[["year", "country", "value"]].rename(
             columns={"value": "y"})
         xy = x.merge(y, on=["year", "country"]).sort_values(["country", "year"])
-        fig = new_figure(height=560)
+        marks = milestones(sorted(xy["year"].unique()))
+        xy = xy[xy["year"].isin(marks)]
+        fig = new_figure(height=580)
         for i, (code, rows) in enumerate(xy.groupby("country", sort=False)):
             hub = code == ctx.hub
             grp = code == group
             col = (colour(1) if hub else colour(3) if grp
                    else MEMBER_COLOURS[i % len(MEMBER_COLOURS)])
             fig.add_trace(go.Scatter(
-                x=100 * rows["x"], y=rows["y"], mode="lines", name=str(code),
-                line={"color": col, "width": 3 if hub or grp else 1.3}, opacity=0.85,
-                legendgroup=str(code), showlegend=False, hoverinfo="skip"))
+                x=100 * rows["x"], y=rows["y"], mode="lines+markers", name=str(code),
+                line={"color": col, "width": 3 if hub or grp else 1.2},
+                marker={"size": 4}, opacity=0.95 if hub or grp else 0.6,
+                legendgroup=str(code), showlegend=False, text=rows["year"],
+                hovertemplate=f"{code} %{{text}}: %{{x:.1f}}%, %{{y:.3f}}<extra></extra>"))
             end = rows.iloc[[-1]]
             fig.add_trace(go.Scatter(
                 x=100 * end["x"], y=end["y"], mode="markers+text", name=str(code),
@@ -239,7 +259,8 @@ def participation_section(gains: pd.DataFrame, pos: pd.DataFrame | None, ctx: Co
             "participation-position", f"Participation and position, {ctx.first}–{ctx.last}",
             fig,
             guide=("Each line is one country's path from its first year (open circle) to "
-                   f"{ctx.last} (labelled dot). Right means more of its value added enters "
+                   f"{ctx.last} (labelled dot); points at {', '.join(map(str, marks))}. "
+                   "Right means more of its value added enters "
                    "global value chains; up means it sits further upstream in them (supplying "
                    "inputs rather than assembling). China is orange, the group aggregate red. "
                    "The dotted line separates upstream (above 1) from downstream."),
