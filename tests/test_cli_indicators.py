@@ -11,15 +11,14 @@ from silkchain.cli.app import build_app
 from silkchain.io.registry import write
 from silkchain.measures.indicators import MEASURES, indicators
 from silkchain.measures.participation import koopman
-from tests.conftest import reference_table
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def leather_npz(tmp_path_factory):
+def leather_npz(tmp_path_factory, leather):
     path = tmp_path_factory.mktemp("tables") / "leather.npz"
-    write(reference_table("leather"), path)
+    write(leather, path)
     return path
 
 
@@ -32,7 +31,7 @@ def test_help_lists_measure_names():
         assert name in text
 
 
-def test_csv_from_file_matches_api(leather_npz, tmp_path):
+def test_csv_from_file_matches_api(leather_npz, leather, tmp_path):
     out = tmp_path / "k.csv"
     res = runner.invoke(build_app(), ["indicators", str(leather_npz), "-m", "koopman",
                                       "-m", "EXGR_DVA", "--output", str(out)])
@@ -40,7 +39,7 @@ def test_csv_from_file_matches_api(leather_npz, tmp_path):
     f = pd.read_csv(out, keep_default_na=False)
     assert list(f.columns) == ["country", "sector", "partner", "measure", "value"]
     part = f[f.measure == "koopman.participation"].value.astype(float).to_numpy()
-    exp = koopman(reference_table("leather"))
+    exp = koopman(leather)
     np.testing.assert_allclose(part, exp[exp.measure == "participation"].value, rtol=1e-12)
     dva = f[f.measure == "EXGR_DVA"].value.astype(float).to_numpy()
     np.testing.assert_allclose(dva, [53.689956, 92.461753, 111.290583], atol=5e-7)

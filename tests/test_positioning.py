@@ -17,7 +17,6 @@ from silkchain.measures.positioning import (
     production_length,
     upstreamness,
 )
-from tests.conftest import WIOD_YEARS
 
 RTOL = 1e-8
 
@@ -136,7 +135,7 @@ def test_identities_wiod(year, corrected):
 
 @pytest.mark.slow
 def test_identities_every_wiod_year():
-    for year in WIOD_YEARS:
+    for year in range(1995, 2012):  # every bundled WIOD 2013 year
         table = read(f"wiod2013:{year}")
         _check_u_d_identities(table, True)
         pl = production_length(table)
