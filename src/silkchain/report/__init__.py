@@ -9,15 +9,19 @@ and ``report.xlsx`` (every number behind every chart). The rendering pieces
 
 from __future__ import annotations
 
+from silkchain.report.build import DEFAULT_SCENARIO, ReportResult, build_report
 from silkchain.report.document import Chart, Report, Section, TableBlock
 from silkchain.report.excel import write_workbook
 from silkchain.report.page import render_html, write_html
 
 __all__ = [
+    "DEFAULT_SCENARIO",
     "Chart",
     "Report",
+    "ReportResult",
     "Section",
     "TableBlock",
+    "build_report",
     "render_html",
     "write_html",
     "write_workbook",
