@@ -26,11 +26,13 @@ The functions are importable (``make_synthetic``, ``time_lu``, ``time_bm``,
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import scipy.linalg as sla
@@ -126,13 +128,13 @@ def peak_memory(table: MRIOTable) -> float:
 
 
 def baseline_per_country(table: MRIOTable, exporters: list[int] | None = None
-                         ) -> tuple[float, np.ndarray]:
+                         ) -> tuple[float, float, np.ndarray]:
     """Plain per-exporter loop with an explicit ``B^{/s}`` for each exporter.
 
-    For each exporter s: ``A^{/s}`` (s's intermediate exports zeroed),
-    ``B^{/s} = inv(I - A^{/s})``, then the 15 terms of METHODS.md §6 from
-    ``B`` (one global inverse), ``L_ss`` and ``B^{/s}``. Returns the seconds
-    spent per exporter (mean) and the bilateral terms of the exporters done,
+    Once: ``B = inv(I - A)`` and ``B Y``. For each exporter s: ``A^{/s}`` (s's
+    intermediate exports zeroed), ``B^{/s} = inv(I - A^{/s})`` (``n x n``),
+    then the 15 terms of METHODS.md §6. Returns the set-up seconds, the mean
+    seconds per exporter, and the bilateral terms of the exporters done,
     ``(len(exporters), N, G, 15)``.
     """
     G, N, n = table.G, table.N, table.n
@@ -141,7 +143,9 @@ def baseline_per_country(table: MRIOTable, exporters: list[int] | None = None
     t0 = time.perf_counter()
     B = np.linalg.inv(np.eye(n) - A)
     BY = B @ Yc
+    setup = time.perf_counter() - t0
     out = np.zeros((len(exporters), N, G, len(core.SOURCE_TERMS)))
+    t0 = time.perf_counter()
     for k, s in enumerate(exporters):
         rs = slice(s * N, (s + 1) * N)
         As = A.copy()
@@ -175,7 +179,24 @@ def baseline_per_country(table: MRIOTable, exporters: list[int] | None = None
             for j, name in enumerate(core.SOURCE_TERMS):
                 out[k, :, r, j] = vals[name]
     per = (time.perf_counter() - t0) / len(exporters)
-    return per, out
+    return setup, per, out
+
+
+def _blas_threads(n: int | None) -> Any:
+    """Context limiting BLAS threads (threadpoolctl, from the ``dask`` extra)."""
+    if n is None:
+        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits
+    return threadpool_limits(limits=n, user_api="blas")
+
+
+def run(table: MRIOTable, repeat: int, threads: int | None) -> dict[str, float]:
+    """LU and BM medians, their ratio and the peak memory, at a BLAS thread setting."""
+    with _blas_threads(threads):
+        lu = time_lu(table, repeat)
+        t_bm = time_bm(table, repeat)
+        mem = peak_memory(table)
+    return {"lu": lu, "bm": t_bm, "ratio": t_bm / lu, "memory": mem}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -185,25 +206,31 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--N", type=int, default=45)
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--baseline-exporters", type=int, default=3)
+    p.add_argument("--threads", type=int, nargs="*", default=[0, 1],
+                   help="BLAS thread limits to run (0 = library default); default: 0 1")
     a = p.parse_args(argv)
     table = make_synthetic(a.G, a.N)
     print(f"synthetic table: G={table.G}, N={table.N}, n={table.n}, "
           f"nonzero share of A = {np.count_nonzero(table.A) / table.n ** 2:.2f}")
-    lu = time_lu(table, a.repeat)
-    t_bm = time_bm(table, a.repeat)
-    print(f"one LU of I - A (median of {a.repeat}):            {lu:8.3f} s")
-    print(f"BM exporter/source bilateral x sector (median):  {t_bm:8.3f} s")
-    print(f"ratio BM / LU:                                  {t_bm / lu:8.2f}  (target <= 5)")
-    mem = peak_memory(table)
-    print(f"peak traced memory: {mem:.2f} x (n*n*8 bytes = {table.n ** 2 * 8 / 2**20:.0f} MiB)"
-          "  (target < 6)")
+    results = {}
+    for th in a.threads:
+        r = run(table, a.repeat, th or None)
+        results[th] = r
+        label = "default" if not th else str(th)
+        print(f"[BLAS threads: {label}]")
+        print(f"  one LU of I - A (median of {a.repeat}):           {r['lu']:8.3f} s")
+        print(f"  BM exporter/source bilateral x sector (median): {r['bm']:8.3f} s")
+        print(f"  ratio BM / LU:                                 {r['ratio']:8.2f}  (target <= 5)")
+        print(f"  peak traced memory: {r['memory']:.2f} x n*n*8 bytes "
+              f"({table.n ** 2 * 8 / 2**20:.0f} MiB) beyond the table (target < 6)")
     k = min(a.baseline_exporters, table.G)
-    per, base = baseline_per_country(table, list(range(k)))
+    setup, per, base = baseline_per_country(table, list(range(k)))
     ours, _ = bm_array(_fresh(table), level="bilateral")
     diff = np.abs(base - ours[:k]).max() / max(1.0, np.abs(ours[:k]).max())
-    est = per * table.G
-    print(f"baseline per-country loop: {per:.2f} s per exporter, timed on {k} exporter(s), "
-          f"extrapolated to all {table.G}: {est:.1f} s")
+    est = setup + per * table.G
+    t_bm = results[a.threads[0]]["bm"]
+    print(f"baseline per-country loop (default threads): set-up {setup:.2f} s, {per:.2f} s per "
+          f"exporter timed on {k} exporter(s), extrapolated to all {table.G}: {est:.1f} s")
     print(f"speed-up over the baseline: {est / t_bm:.0f}x   "
           f"(max relative difference of the results: {diff:.1e})")
     return 0
