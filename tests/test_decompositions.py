@@ -314,12 +314,21 @@ def test_leontief_country_level_is_the_sum_of_sector_level(reftable):
         assert cty.columns.tolist() == ["source_country", "country", "term", "value"]
 
 
-def test_diagonal_blocks_from_lu_equal_those_of_B(random43):
-    t = random43
-    expected = diag_blocks(t.B, t.G, t.N)
-    for chunk in (None, 1, 3, 10):
-        assert_allclose(cd.leontief_diagonal_blocks(t.solver, t.G, t.N, chunk=chunk),
-                        expected, rtol=1e-12, atol=1e-14)
+def test_diagonal_blocks_from_lu_equal_those_of_B(random43, wiod2011):
+    for t in (random43, wiod2011):  # WIOD's I - A is pivoted (some column sums >= 1)
+        expected = diag_blocks(t.B, t.G, t.N)
+        assert_allclose(cd.leontief_diagonal_blocks(t.solver, t.G, t.N), expected,
+                        rtol=1e-10, atol=1e-12)
+
+
+def test_diagonal_blocks_with_row_interchanges():
+    rng = np.random.default_rng(7)
+    A = rng.normal(size=(12, 12))  # a general matrix: partial pivoting swaps rows
+    solver = LeontiefSolver.factor(A)
+    assert not np.array_equal(solver.piv, np.arange(12))
+    expected = diag_blocks(np.linalg.inv(np.eye(12) - A), 4, 3)
+    assert_allclose(cd.leontief_diagonal_blocks(solver, 4, 3), expected, rtol=1e-10,
+                    atol=1e-12)
 
 
 def test_vax_matrix_equals_leontief_final_demand_by_country(random43):
