@@ -465,3 +465,25 @@ def test_decompose_bm_equals_the_borin_mancini_module(leather):
     bm_module = pytest.importorskip("silkchain.measures.borin_mancini")
     got = md.decompose(leather, "bm", level="sector")
     assert got.equals(bm_module.bm(leather, level="sector"))
+
+
+def test_published_icio_bm_totals_that_these_measures_share(leather, ref):
+    # Borin & Mancini's exporter/source country totals coincide with Leontief, JN and KWW
+    # aggregates (methods sheet §2-§4): GEXP, DC = V_s B_ss E_s, FC, VAX (JN), DVA = KWW
+    # T1..T5, DDC = KWW T6. Published by the icio vignette at 7 significant digits.
+    pub = ref["leather"]["published"]["icio_bm_exporter_source"]
+    col = {name: k for k, name in enumerate(pub["terms"])}
+    country = np.asarray(pub["country_3x13"])
+    T = pivot_wide(md.kww(leather)).to_numpy()
+    M = md.leontief(leather, post="exports", level="country")["value"].to_numpy().reshape(3, 3)
+    jn = pivot_wide(md.vax(leather))
+    ours = {"GEXP": jn["GEXP"].to_numpy(), "DC": np.diag(M), "FC": M.sum(axis=0) - np.diag(M),
+            "VAX": jn["VAX"].to_numpy(), "DVA": T[:, :5].sum(axis=1), "DDC": T[:, 5]}
+    for term, values in ours.items():
+        assert_printed(values, country[:, col[term]])
+    # by exporting sector: DC and FC are the own-country and foreign parts of VB diag(E)
+    sector = np.asarray(pub["sector_9x13"])
+    VBE = cd.vb_diag(leather.v, leather.B, leather.E)
+    own = np.kron(np.eye(3), np.ones((3, 3))).astype(bool)
+    assert_printed(np.where(own, VBE, 0).sum(axis=0), sector[:, col["DC"]])
+    assert_printed(np.where(own, 0, VBE).sum(axis=0), sector[:, col["FC"]])
