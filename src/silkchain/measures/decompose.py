@@ -44,6 +44,7 @@ import pandas as pd
 from silkchain.core import decompositions as cd
 from silkchain.core.blocks import diag_blocks
 from silkchain.errors import MeasureError
+from silkchain.measures.tidy import to_long
 from silkchain.table import MRIOTable
 
 __all__ = ["METHODS", "decompose", "kww", "leontief", "vax", "wwz"]
@@ -66,27 +67,8 @@ VAX_TERMS = ("VAX", "GEXP", "VAX_ratio")
 # ---------------------------------------------------------------------------- frames
 def _long(values: np.ndarray, dims: Mapping[str, Sequence[str]],
           drop_mask: np.ndarray | None = None) -> pd.DataFrame:
-    """A long frame from ``values`` (one axis per entry of ``dims``; last axis fastest).
-
-    Same layout as :func:`silkchain.measures.tidy.to_long`, built by integer
-    arithmetic on the flat index (about 10x faster on WWZ-sized results).
-    """
-    values = np.asarray(values, dtype=float)
-    shape = values.shape
-    if shape != tuple(len(v) for v in dims.values()):
-        raise ValueError(f"values have shape {shape}, dims imply "
-                         f"{tuple(len(v) for v in dims.values())}")
-    flat = np.arange(values.size) if drop_mask is None else np.flatnonzero(
-        ~np.broadcast_to(np.asarray(drop_mask, dtype=bool), shape).ravel())
-    data: dict[str, np.ndarray] = {}
-    inner = values.size
-    for ax, (name, labels) in enumerate(dims.items()):
-        inner //= shape[ax]
-        lab = np.empty(len(labels), dtype=object)
-        lab[:] = [str(s) for s in labels]
-        data[name] = lab[(flat // inner) % shape[ax]]
-    data["value"] = values.ravel()[flat]
-    return pd.DataFrame(data, copy=False)
+    """A long frame from ``values`` (see :func:`silkchain.measures.tidy.to_long`)."""
+    return to_long(values, dims, drop_mask=drop_mask)
 
 
 def _countries(table: MRIOTable) -> list[str]:

@@ -32,6 +32,9 @@ def to_long(
 ) -> pd.DataFrame:
     """Flatten ``values`` (one axis per entry of ``dims``, in order) to a long frame.
 
+    Built by integer arithmetic on the flat index, so that WWZ- and BM-sized
+    results (around a million rows) take a fraction of a second.
+
     Parameters
     ----------
     values : ndarray
@@ -39,24 +42,25 @@ def to_long(
     dims : mapping
         Column name -> labels of that axis, in axis order (C order: last fastest).
     drop_mask : bool ndarray, optional
-        Cells to leave out (for example own-country "exports").
+        Cells to leave out (for example own-country "exports"); broadcast to
+        ``values.shape``.
     """
-    shape = tuple(len(v) for v in dims.values())
     values = np.asarray(values, dtype=float)
-    if values.shape != shape:
-        raise ValueError(f"values have shape {values.shape}, dims imply {shape}")
-    grids = np.meshgrid(*[np.arange(s) for s in shape], indexing="ij")
-    data: dict[str, object] = {}
-    keep = None if drop_mask is None else ~np.asarray(drop_mask, dtype=bool).ravel()
-    for (name, labels), grid in zip(dims.items(), grids, strict=True):
-        codes = grid.ravel() if keep is None else grid.ravel()[keep]
-        data[name] = pd.Categorical.from_codes(codes, categories=pd.Index(list(labels)))
-    flat = values.ravel()
-    data[value_name] = flat if keep is None else flat[keep]
-    frame = pd.DataFrame(data)
-    for name in dims:  # plain strings for users; categories kept the order above
-        frame[name] = frame[name].astype(str)
-    return frame
+    shape = values.shape
+    expected = tuple(len(v) for v in dims.values())
+    if shape != expected:
+        raise ValueError(f"values have shape {shape}, dims imply {expected}")
+    flat = np.arange(values.size) if drop_mask is None else np.flatnonzero(
+        ~np.broadcast_to(np.asarray(drop_mask, dtype=bool), shape).ravel())
+    data: dict[str, np.ndarray] = {}
+    inner = values.size
+    for ax, (name, labels) in enumerate(dims.items()):
+        inner //= max(shape[ax], 1)
+        lab = np.empty(len(labels), dtype=object)
+        lab[:] = [str(s) for s in labels]
+        data[name] = lab[(flat // max(inner, 1)) % max(shape[ax], 1)]
+    data[value_name] = values.ravel()[flat]
+    return pd.DataFrame(data, copy=False)
 
 
 def pivot_wide(frame: pd.DataFrame, column: str | None = None,
