@@ -15,7 +15,7 @@ from silkchain.cli.app import build_app
 runner = CliRunner()
 
 
-def invoke(*args: str):  # noqa: ANN201
+def invoke(*args: str):
     return runner.invoke(build_app(), list(args))
 
 

@@ -43,7 +43,7 @@ def check_basic_identities(t: MRIOTable, rtol: float = 1e-9) -> None:
     live = t.x != 0
     assert_allclose(colsum[live], 1.0, rtol=0, atol=rtol)
     B, L = t.B, t.L
-    AD, AF = bk.split_domestic(np.asarray(t.A), G, N)
+    _, AF = bk.split_domestic(np.asarray(t.A), G, N)
     # B3: B = L + L A^F B
     assert_allclose(B, L + L @ AF @ B, rtol=0, atol=rtol * max(1.0, float(B.max())))
     # B4: X_r = L_rr (Y_rr + E_r*)

@@ -36,7 +36,7 @@ Policies (documented in ``docs/table.md``)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from types import MappingProxyType
@@ -44,6 +44,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from silkchain.core import blocks as bk
 from silkchain.core import validate as cv
@@ -139,17 +140,17 @@ class MRIOTable:
     @classmethod
     def from_arrays(
         cls,
-        Z: object,
-        Y: object,
-        countries: object,
-        sectors: object,
+        Z: ArrayLike,
+        Y: ArrayLike,
+        countries: Sequence[Any],
+        sectors: Sequence[Any],
         *,
-        x: object | None = None,
-        V: object | None = None,
-        fd_categories: object | None = None,
-        va_rows: object | None = None,
-        sector_names: object | None = None,
-        sector_codes: object | None = None,
+        x: ArrayLike | None = None,
+        V: ArrayLike | None = None,
+        fd_categories: Sequence[Any] | None = None,
+        va_rows: Sequence[Any] | None = None,
+        sector_names: Sequence[Any] | None = None,
+        sector_codes: Sequence[Any] | None = None,
         meta: Mapping[str, Any] | None = None,
         x_policy: XPolicy = "rows",
         rtol: float = 1e-6,
@@ -270,7 +271,7 @@ class MRIOTable:
             raise SingularSystemError(f"the system is not productive: {err}") from None
         B = _frozen(solver.inverse())
         self.__dict__["B"] = B  # keep it: the check already paid for it
-        if np.any(B < -1e-9 * max(1.0, float(np.abs(B).max()))):
+        if np.any(-1e-9 * max(1.0, float(np.abs(B).max())) > B):
             names = self.labels.industries()
             bad = np.argwhere(B < 0)[:5]
             cells = "; ".join(f"{names[i]} -> {names[j]}: {B[i, j]:.3g}" for i, j in bad)

@@ -193,13 +193,13 @@ def _batched_solve(M: FloatArray, b: FloatArray, what: str,
         raise SingularSystemError(f"{what} is singular for exporter(s) {who}")
     sv = np.linalg.svd(M, compute_uv=False)                 # (G, N), descending
     small = sv[:, -1] <= 1e-12 * np.maximum(1.0, sv[:, 0])
-    bad = np.flatnonzero(small)
-    if bad.size:
-        who = ", ".join(_name(names, int(g)) for g in bad)
+    tiny = np.flatnonzero(small)
+    if tiny.size:
+        who = ", ".join(_name(names, int(g)) for g in tiny)
         raise SingularSystemError(
             f"{what} is singular or numerically singular (smallest singular value "
             f"<= 1e-12 x max(1, largest)) for exporter(s) {who}")
-    return z
+    return np.asarray(z, dtype=np.float64)
 
 
 def _diag_blocks_of_inverse(tri: FloatArray, perm: np.ndarray, G: int, N: int) -> FloatArray:

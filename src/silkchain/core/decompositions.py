@@ -385,8 +385,9 @@ def johnson_noguera(A: FloatArray, Yc: FloatArray, v: FloatArray, x: FloatArray,
     >>> jn.matrix.sum(axis=0), Yc.sum(axis=0)
     (array([7., 9.]), array([7., 9.]))
     """
-    A, Yc, v, x = _check_inputs(A, Yc, v, x, G, N)
-    assert x is not None
+    A, Yc, v, x_checked = _check_inputs(A, Yc, v, x, G, N)
+    assert x_checked is not None
+    x = x_checked
     solver = _solver(A, solver)
     own = country_column_mask(G, N)
     BY = solver.solve(Yc)
@@ -448,8 +449,9 @@ def kww(A: FloatArray, Yc: FloatArray, v: FloatArray, x: FloatArray, G: int, N: 
     >>> np.allclose(T.sum(axis=1), (Eint + Efd).sum(axis=1))
     True
     """
-    A, Yc, v, x = _check_inputs(A, Yc, v, x, G, N)
-    assert x is not None
+    A, Yc, v, x_checked = _check_inputs(A, Yc, v, x, G, N)
+    assert x_checked is not None
+    x = x_checked
     solver = _solver(A, solver)
     L = _local(A, G, N, L_blocks)
     n = G * N
@@ -544,8 +546,9 @@ def wwz(A: FloatArray, Yc: FloatArray, v: FloatArray, x: FloatArray, G: int, N: 
     >>> np.allclose(W.sum(axis=2), Eint + Efd)
     True
     """
-    A, Yc, v, x = _check_inputs(A, Yc, v, x, G, N)
-    assert x is not None
+    A, Yc, v, x_checked = _check_inputs(A, Yc, v, x, G, N)
+    assert x_checked is not None
+    x = x_checked
     solver = _solver(A, solver)
     L = _local(A, G, N, L_blocks)
     if B_blocks is None:

@@ -138,7 +138,7 @@ def check_zero_output(
     if zero.size == 0:
         return []
     allowed = np.zeros(x.shape) if tol is None else tol
-    buying = [i for i in zero if np.abs(Z[:, i]).sum() > allowed[i]]
+    buying = [int(i) for i in zero if np.abs(Z[:, i]).sum() > allowed[i]]
     if not buying:
         return []
     items = [f"{names[i]}: inputs {_fmt(Z[:, i].sum())}" for i in buying]
