@@ -353,6 +353,18 @@ class MRIOTable:
         return _frozen(self.Z[:, zero].sum(axis=1) if zero.any() else np.zeros(self.n))
 
     @cached_property
+    def zero_output_exports(self) -> FloatArray:
+        """Gross exports of zero-output industries ``(G*N,)`` (zero elsewhere).
+
+        A rounded table can show a sector whose output rounded to zero while a
+        sale abroad (offset by an inventory change) did not. With ``v_j = 0``
+        such exports carry no value added, so decompositions of gross exports
+        into value-added parts hold for industries with output, and in total up
+        to these rounding-level amounts.
+        """
+        return _frozen(np.where(self.x == 0.0, self.E, 0.0))
+
+    @cached_property
     def solver(self) -> LeontiefSolver:
         """LU factorisation of ``I - A``: ``solver.solve(R) = B R``, ``solve_left(R) = R B``."""
         return LeontiefSolver.factor(self.A)
@@ -450,6 +462,7 @@ class MRIOTable:
             "relative_row_gap": float(np.abs(rows - self.x).sum() / max(abs(self.x.sum()), 1e-300)),
             "zero_output_industries": len(self.zero_output),
             "zero_output_inputs": float(self.zero_output_inputs.sum()),
+            "zero_output_exports": float(self.zero_output_exports.sum()),
         }
 
     def exports_by_country(self) -> pd.Series:
