@@ -14,6 +14,10 @@ exporter      sink         bilateral    10: the 9 and VAXIM
 world         sink/source  country      9: GEXP DC DVA VAX REF DDC FC FVA FDC
 ============  ===========  ===========  =======================================
 
+Country groups (``groups=``) are exact exporting units computed on the
+disaggregated table (:mod:`silkchain.core.borin_mancini_groups`), for the
+exporter perspective, source approach (and sink at country level).
+
 References
 ----------
 .. [1] Borin, A. & Mancini, M. (2019). Measuring What Matters in Global Value
@@ -33,11 +37,12 @@ import pandas as pd
 
 from silkchain.aggregation import aggregate_regions
 from silkchain.core import borin_mancini as core
+from silkchain.core import borin_mancini_groups as core_groups
 from silkchain.errors import MeasureError
 from silkchain.measures.tidy import to_long
 from silkchain.table import MRIOTable
 
-__all__ = ["APPROACHES", "LEVELS", "PERSPECTIVES", "bm", "bm_array", "merge_groups"]
+__all__ = ["APPROACHES", "LEVELS", "PERSPECTIVES", "bm", "bm_array", "group_units", "merge_groups"]
 
 LEVELS = ("country", "sector", "bilateral")
 PERSPECTIVES = ("exporter", "world")
@@ -52,24 +57,8 @@ def _check_choice(name: str, value: object, valid: Sequence[str]) -> str:
     return str(value)
 
 
-def merge_groups(table: MRIOTable, groups: Mapping[str, Sequence[str]]) -> MRIOTable:
-    """Merge each group of countries into one region (its internal trade is not export).
-
-    Parameters
-    ----------
-    table : MRIOTable
-    groups : mapping of str to list of str
-        Group code -> member country codes. A group is treated as one unit
-        (as the ``groups()`` option of Stata ``icio``): its members' blocks of
-        ``Z`` and ``Y`` are summed (:func:`silkchain.aggregation.aggregate_regions`),
-        so trade among members becomes domestic.
-
-    Raises
-    ------
-    MeasureError
-        Unknown member, empty group, a country in two groups, or a group code
-        that is already another country's code.
-    """
+def _group_mapping(table: MRIOTable, groups: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Validate ``groups`` against the table: country code -> group code."""
     if not isinstance(groups, Mapping):
         raise MeasureError(
             f"bm: groups must be a dict of group code -> list of country codes, "
@@ -97,7 +86,68 @@ def merge_groups(table: MRIOTable, groups: Mapping[str, Sequence[str]]) -> MRIOT
         raise MeasureError(
             "bm: invalid groups:\n  - " + "\n  - ".join(problems)
             + f"\nthe table's countries are: {', '.join(countries)}")
-    return aggregate_regions(table, mapping, strict=True)
+    return mapping
+
+
+def group_units(
+    table: MRIOTable, groups: Mapping[str, Sequence[str]],
+) -> tuple[tuple[str, ...], list[list[int]]]:
+    """Partition the table's countries into exporting units (groups and single countries).
+
+    Returns ``(names, units)``: the unit codes (a group's code, else the
+    country's code) in the order of each unit's first member in the table,
+    and each unit's member country positions.
+
+    Raises
+    ------
+    MeasureError
+        Unknown member, empty group, a country in two groups, or a group code
+        that is already another country's code.
+
+    Examples
+    --------
+    >>> import silkchain
+    >>> t = silkchain.read("wiod2013:2011")
+    >>> names, units = group_units(t, {"V4": ["CZE", "HUN", "POL", "SVK"]})
+    >>> len(names), names.index("V4"), [t.labels.countries[g] for g in units[names.index("V4")]]
+    (38, 8, ['CZE', 'HUN', 'POL', 'SVK'])
+    """
+    mapping = _group_mapping(table, groups)
+    names: list[str] = []
+    units: list[list[int]] = []
+    for g, c in enumerate(table.labels.countries):
+        code = mapping.get(c, c)
+        if code in names:
+            units[names.index(code)].append(g)
+        else:
+            names.append(code)
+            units.append([g])
+    return tuple(names), units
+
+
+def merge_groups(table: MRIOTable, groups: Mapping[str, Sequence[str]]) -> MRIOTable:
+    """Merge each group of countries into one region (its internal trade is not export).
+
+    This aggregates the table (:func:`silkchain.aggregation.aggregate_regions`):
+    the members' blocks of ``Z`` and ``Y`` are summed, which averages their
+    technologies and changes ``B``. :func:`bm` does **not** use it for groups
+    (it computes groups exactly on the disaggregated table, see
+    :mod:`silkchain.core.borin_mancini_groups`); it is kept for comparisons
+    and for measures that are defined on an aggregated table.
+
+    Parameters
+    ----------
+    table : MRIOTable
+    groups : mapping of str to list of str
+        Group code -> member country codes.
+
+    Raises
+    ------
+    MeasureError
+        Unknown member, empty group, a country in two groups, or a group code
+        that is already another country's code.
+    """
+    return aggregate_regions(table, _group_mapping(table, groups), strict=True)
 
 
 def bm_array(
@@ -105,12 +155,14 @@ def bm_array(
     level: str = "country",
     perspective: str = "exporter",
     approach: str = "source",
+    groups: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[np.ndarray, dict[str, tuple[str, ...]]]:
     """The decomposition as an ndarray with its dimension labels (no frame).
 
     Returns ``(values, dims)`` where ``dims`` maps each axis name
     (``exporter``, ``sector``, ``importer``, ``term``) to its labels, in axis
-    order; bilateral arrays hold zeros for the own country. See :func:`bm`.
+    order; bilateral arrays hold zeros for the own country (own unit with
+    ``groups``). See :func:`bm`.
     """
     level = _check_choice("level", level, LEVELS)
     perspective = _check_choice("perspective", perspective, PERSPECTIVES)
@@ -119,6 +171,17 @@ def bm_array(
         raise MeasureError(
             f"bm: perspective='world' is defined at level='country' only (as in icio); "
             f"got level={level!r}. Use perspective='exporter' for sector or bilateral results")
+    units = None
+    if groups is not None:
+        names, units = group_units(table, groups)
+        if perspective != "exporter" or (approach == "sink" and level != "country"):
+            raise MeasureError(
+                f"bm: groups are supported for perspective='exporter', approach='source' "
+                f"(and approach='sink' at level='country', where it equals source); got "
+                f"perspective={perspective!r}, approach={approach!r}, level={level!r}. "
+                "Groups are computed exactly on the disaggregated table; to decompose a "
+                "table with the groups merged into regions, pass "
+                "merge_groups(table, groups) instead")
     lab = table.labels
     lu = None
     if "solver" in table.__dict__:             # reuse an existing factorisation (copied)
@@ -126,7 +189,12 @@ def bm_array(
     system = core.prepare(table.A, table.v, table.x, table.Yc, table.ESR, table.G, table.N,
                           names=lab.countries, lu=lu)
     dims: dict[str, tuple[str, ...]] = {"exporter": lab.countries}
-    if perspective == "world":
+    if units is not None:
+        usys = core_groups.prepare_units(system, units, names=names)
+        values = core_groups.exporter_source_units(usys, level)
+        terms = core.SOURCE_TERMS
+        dims["exporter"] = names
+    elif perspective == "world":
         values = core.world(system, approach)
         terms = core.WORLD_TERMS
     elif approach == "sink" and level != "country":
@@ -138,7 +206,7 @@ def bm_array(
     if level in ("sector", "bilateral"):
         dims["sector"] = lab.sectors
     if level == "bilateral":
-        dims["importer"] = lab.countries
+        dims["importer"] = dims["exporter"]
     dims["term"] = tuple(terms)
     return values, dims
 
@@ -167,8 +235,13 @@ def bm(
         leaves the country. Exporter/sink equals exporter/source at country
         level and is returned as such.
     groups : dict of str to list of str, optional
-        Country groups treated as one unit (their internal trade is not
-        export), as Stata ``icio``'s ``groups()``; see :func:`merge_groups`.
+        Country groups treated as one exporting unit, as Stata ``icio``'s
+        ``groups()``: the group's domestic perimeter is all its members, trade
+        among members is not export, and everything is computed exactly on the
+        disaggregated table (:mod:`silkchain.core.borin_mancini_groups`; no
+        merging of the members). Sector results are by exporting sector summed
+        over the group's members. Supported for the exporter perspective,
+        source approach (sink at country level, where the two coincide).
 
     Returns
     -------
@@ -184,7 +257,8 @@ def bm(
     ------
     MeasureError
         Invalid option (the message lists the valid ones), world perspective
-        below country level, invalid groups.
+        below country level, invalid groups, groups with the world perspective
+        or with the sink approach below country level.
     SingularSystemError
         A singular block, naming the exporter.
 
@@ -212,12 +286,10 @@ def bm(
     level = _check_choice("level", level, LEVELS)
     perspective = _check_choice("perspective", perspective, PERSPECTIVES)
     approach = _check_choice("approach", approach, APPROACHES)
-    if groups is not None:
-        table = merge_groups(table, groups)
-    values, dims = bm_array(table, level, perspective, approach)
+    values, dims = bm_array(table, level, perspective, approach, groups)
     drop = None
     if level == "bilateral":
-        G = table.G
+        G = values.shape[0]
         own = np.eye(G, dtype=bool)[:, None, :, None]
         drop = np.broadcast_to(own, values.shape)
     frame = to_long(values, dims, drop_mask=drop)
