@@ -413,23 +413,7 @@ def exporter_source(s: BMSystem, level: str = "bilateral") -> FloatArray:
         raise ValueError(f"level must be 'bilateral', 'sector' or 'country', got {level!r}")
     dc, dva = coef(s.VBdom), coef(s.VLdom)
     fc, fva = coef(s.VBfor), coef(s.fvac)
-    out = np.empty((*E.shape, len(SOURCE_TERMS)))
-    t = {k: i for i, k in enumerate(SOURCE_TERMS)}
-    out[..., t["GEXP"]] = E
-    out[..., t["DC"]] = dc * E
-    out[..., t["DVA"]] = dva * E
-    out[..., t["REF"]] = dva * refb
-    out[..., t["VAX"]] = dva * (E - refb)
-    out[..., t["DAVAX"]] = dva * dae
-    out[..., t["REX"]] = dva * (E - refb - dae)
-    out[..., t["DDC"]] = (dc - dva) * E
-    out[..., t["FC"]] = fc * E
-    out[..., t["FVA"]] = fva * E
-    out[..., t["FDC"]] = (fc - fva) * E
-    out[..., t["PDC"]] = out[..., t["DDC"]] + out[..., t["FDC"]]
-    out[..., t["GVC"]] = E - out[..., t["DAVAX"]]
-    out[..., t["GVCB"]] = out[..., t["FVA"]] + out[..., t["PDC"]]
-    out[..., t["GVCF"]] = out[..., t["REX"]] + out[..., t["REF"]]
+    out = assemble_source_terms(E, dc, dva, fc, fva, refb, dae)
     _guard(out, s, "exporter/source terms")
     if level == "country":
         return out.sum(axis=1)
@@ -601,3 +585,33 @@ def world(s: BMSystem, approach: str = "sink") -> FloatArray:
     out[:, WORLD_TERMS.index("FDC")] = out[:, WORLD_TERMS.index("FC")] - fva_c
     return _guard(out, s, f"world/{approach} terms")
 
+
+def assemble_source_terms(E: FloatArray, dc: FloatArray, dva: FloatArray, fc: FloatArray,
+                          fva: FloatArray, refb: FloatArray, dae: FloatArray) -> FloatArray:
+    """The 15 exporter/source terms from exports and per-unit coefficients (METHODS.md §6).
+
+    ``E`` are gross exports (any shape), ``dc, dva, fc, fva`` the domestic-content,
+    domestic-VA, foreign-content and foreign-VA coefficients of the exporting industries
+    (broadcast against ``E``), ``refb`` the part of ``E`` whose domestic VA returns home
+    and ``dae`` the part absorbed by the direct importer. Returns ``E.shape + (15,)`` in
+    the order of :data:`SOURCE_TERMS`. References: Borin & Mancini (2019), WB PRWP 8804,
+    Table 1; (2023), Economic Systems Research 35(4): 586-613.
+    """
+    out = np.empty((*E.shape, len(SOURCE_TERMS)))
+    t = {k: i for i, k in enumerate(SOURCE_TERMS)}
+    out[..., t["GEXP"]] = E
+    out[..., t["DC"]] = dc * E
+    out[..., t["DVA"]] = dva * E
+    out[..., t["REF"]] = dva * refb
+    out[..., t["VAX"]] = dva * (E - refb)
+    out[..., t["DAVAX"]] = dva * dae
+    out[..., t["REX"]] = dva * (E - refb - dae)
+    out[..., t["DDC"]] = (dc - dva) * E
+    out[..., t["FC"]] = fc * E
+    out[..., t["FVA"]] = fva * E
+    out[..., t["FDC"]] = (fc - fva) * E
+    out[..., t["PDC"]] = out[..., t["DDC"]] + out[..., t["FDC"]]
+    out[..., t["GVC"]] = E - out[..., t["DAVAX"]]
+    out[..., t["GVCB"]] = out[..., t["FVA"]] + out[..., t["PDC"]]
+    out[..., t["GVCF"]] = out[..., t["REX"]] + out[..., t["REF"]]
+    return out

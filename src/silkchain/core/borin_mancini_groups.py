@@ -62,7 +62,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from silkchain.core.blocks import FloatArray
-from silkchain.core.borin_mancini import SOURCE_TERMS, BMSystem, _batched_solve
+from silkchain.core.borin_mancini import (
+    BMSystem,
+    _batched_solve,
+    assemble_source_terms,
+)
 from silkchain.errors import SingularSystemError
 
 __all__ = ["UnitSystem", "check_units", "exporter_source_units", "prepare_units"]
@@ -333,23 +337,7 @@ def exporter_source_units(us: UnitSystem, level: str = "bilateral") -> FloatArra
     else:
         raise ValueError(f"level must be 'bilateral', 'sector' or 'country', got {level!r}")
     dc, dva, fc, fva = coef(us.dc), coef(us.dva), coef(us.fc), coef(us.fva)
-    out = np.empty((*E.shape, len(SOURCE_TERMS)))
-    t = {k: i for i, k in enumerate(SOURCE_TERMS)}
-    out[..., t["GEXP"]] = E
-    out[..., t["DC"]] = dc * E
-    out[..., t["DVA"]] = dva * E
-    out[..., t["REF"]] = dva * refb
-    out[..., t["VAX"]] = dva * (E - refb)
-    out[..., t["DAVAX"]] = dva * dae
-    out[..., t["REX"]] = dva * (E - refb - dae)
-    out[..., t["DDC"]] = (dc - dva) * E
-    out[..., t["FC"]] = fc * E
-    out[..., t["FVA"]] = fva * E
-    out[..., t["FDC"]] = (fc - fva) * E
-    out[..., t["PDC"]] = out[..., t["DDC"]] + out[..., t["FDC"]]
-    out[..., t["GVC"]] = E - out[..., t["DAVAX"]]
-    out[..., t["GVCB"]] = out[..., t["FVA"]] + out[..., t["PDC"]]
-    out[..., t["GVCF"]] = out[..., t["REX"]] + out[..., t["REF"]]
+    out = assemble_source_terms(E, dc, dva, fc, fva, refb, dae)
     if not np.all(np.isfinite(out)):
         raise SingularSystemError("non-finite exporter/source terms for units: a solve failed")
     agg = _by_unit_sector(out, us)
