@@ -99,7 +99,8 @@ def test_wiod_year_reads_with_its_labels_and_policies(year: int) -> None:
 def test_published_policy_keeps_published_output() -> None:
     from silkchain.io import bundled
 
-    t = read("wiod2013:2005", x_policy="published", rounding=1.0)
+    t = read("wiod2013:2005", x_policy="published")
+    assert t.rounding == 1.0 and "ROU" in t.labels.countries  # bundled labels kept
     raw = np.load(bundled.path_for(2005))
     assert_allclose(t.x, raw["x"])
     assert t.meta["x_policy"] == "published"

@@ -15,6 +15,7 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from silkchain.errors import DatasetNotFoundError
 from silkchain.io.npz import read_npz, sha256_file
@@ -48,21 +49,29 @@ def path_for(year: int) -> Path:
 @lru_cache(maxsize=4)
 def load(year: int) -> MRIOTable:
     """The bundled WIOD 2013 table of ``year`` (cached; tables are immutable)."""
+    return load_with(year)
+
+
+def load_with(year: int, **options: Any) -> MRIOTable:
+    """The bundled table of ``year`` read with reader options (e.g. ``x_policy="published"``).
+
+    The bundled labels (ISO3 codes), metadata and ``rounding=1.0`` are kept
+    unless an option overrides them.
+    """
     path = path_for(year)
-    return read_npz(
-        path,
-        rounding=1.0,
-        country_map=WIOD_TO_ISO3,
-        meta={
-            "dataset": f"{NAME}:{year}",
-            "source": "WIOD",
-            "release": "2013",
-            "currency": "USD",
-            "unit": "millions",
-            "price_basis": "basic prices, current",
-            "citation": CITATION,
-        },
-    )
+    meta = {
+        "dataset": f"{NAME}:{year}",
+        "source": "WIOD",
+        "release": "2013",
+        "currency": "USD",
+        "unit": "millions",
+        "price_basis": "basic prices, current",
+        "citation": CITATION,
+    }
+    meta.update(options.pop("meta", None) or {})
+    options.setdefault("rounding", 1.0)
+    options.setdefault("country_map", WIOD_TO_ISO3)
+    return read_npz(path, meta=meta, **options)
 
 
 def checksum(year: int) -> str:

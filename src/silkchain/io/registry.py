@@ -91,7 +91,7 @@ def read(ref: str | os.PathLike[str] | MRIOTable, **options: Any) -> MRIOTable:
                 raise DatasetNotFoundError(
                     f"{text!r}: expected a year after 'wiod2013:', e.g. wiod2013:2011")
             if options:
-                return read_npz(bundled.path_for(int(key)), **options)
+                return bundled.load_with(int(key), **options)
             return bundled.load(int(key))
         _load_plugins()
         for resolver in _DATASET_RESOLVERS:
