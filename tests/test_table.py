@@ -143,13 +143,22 @@ def test_non_productive_system_is_an_error() -> None:
     # so allow it through the tolerance and check the productivity test names the columns.
     Zb = np.array([[0.0, 20.0], [20.0, 0.0]])
     Yb = np.array([[-10.0], [-10.0]])
-    with pytest.raises((SingularSystemError, TableValidationError, ValueProblemError)):
+    with pytest.raises(SingularSystemError,
+                       match=r"Leontief inverse has negative entries \(R/a -> R/a: -0.333.*"
+                             r"sum to 1 or more: R/a, R/b"):
         MRIOTable.from_arrays(Zb, Yb, ["R"], ["a", "b"], rounding=100.0)
     x = np.array([10.0, 10.0])
     with pytest.raises(SingularSystemError, match="not productive"):
         MRIOTable(Z=Zb, Y=Yb, x=x, V=(x - Zb.sum(0))[None], labels=make().labels.__class__(
             countries=("R",), sectors=("a", "b")), rounding=100.0,
             meta={"va_policy": "residual"})
+
+
+def test_singular_system_is_an_error() -> None:
+    # every industry's inputs equal its output: I - A singular (columns of A sum to 1)
+    with pytest.raises(SingularSystemError,
+                       match=r"the system is not productive: I - A is singular: zero pivot"):
+        MRIOTable.from_arrays([[5.0, 5.0], [5.0, 5.0]], [[0.0], [0.0]], ["R"], ["a", "b"])
 
 
 def test_label_problems_all_at_once() -> None:
