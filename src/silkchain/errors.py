@@ -62,6 +62,10 @@ class MeasureError(SilkchainError, ValueError):
     """A measure was asked for with arguments it cannot honour."""
 
 
+class UnresolvedSectorError(SilkchainError, LookupError):
+    """A broad sector cannot be resolved to a table's sectors (names source and broad code)."""
+
+
 def format_problems(header: str, problems: Sequence[str], limit: int = 50) -> str:
     """Join ``problems`` under ``header``, one per line, cutting very long lists.
 
