@@ -16,5 +16,5 @@ from silkchain.dashboard import create_app
 @pytest.fixture(scope="module")
 def client():
     """A TestClient on a fresh app (its background jobs run in a thread)."""
-    with TestClient(create_app()) as c:
+    with TestClient(create_app(), base_url="http://127.0.0.1") as c:
         yield c

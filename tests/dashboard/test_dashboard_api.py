@@ -131,7 +131,7 @@ def test_jobs_validate_before_queueing_and_unknown_jobs_are_404(client):
 
 
 def test_a_full_queue_answers_429():
-    with TestClient(create_app(max_pending=0)) as c:
+    with TestClient(create_app(max_pending=0), base_url="http://127.0.0.1") as c:
         r = c.post("/api/jobs/measure", json={"countries": ["CHN"]})
     assert r.status_code == 429 and "already waiting" in r.json()["detail"]
 

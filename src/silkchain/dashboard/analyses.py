@@ -156,8 +156,10 @@ def scenario_from_form(form: dict[str, str], panel: svc.Panel) -> dict[str, Any]
     if sector not in codes:
         raise svc.RequestProblem(f"unknown sector {sector!r:.40}; available: "
                                  f"{', '.join(codes)}")
+    names = svc.country_names(panel)
+    sector_name = dict(svc.sectors(panel)).get(sector, sector)
     if kind == "extract":
-        return {"name": f"{origin} stops exporting {sector}",
+        return {"name": f"{names[origin]} stops exporting {sector_name}",
                 "steps": [{"extract": {"what": "exports", "country": origin,
                                        "sector": sector}}]}
     dest = svc.check_countries(panel, [form.get("to", "")])[0]
@@ -169,7 +171,7 @@ def scenario_from_form(form: dict[str, str], panel: svc.Panel) -> dict[str, Any]
     if not 0 <= share <= 1:
         raise svc.RequestProblem(f"share must be in [0, 1]; got {share:g}")
     tech = form.get("technology", "destination")
-    return {"name": f"{share:.0%} of {origin}'s {sector} moves to {dest}",
+    return {"name": f"{share:.0%} of {names[origin]}'s {sector_name} moves to {names[dest]}",
             "steps": [{"transfer": {"from": origin, "to": dest, "sector": sector,
                                     "share": share, "technology": tech}}]}
 
@@ -244,12 +246,13 @@ def register_analyses(app: FastAPI, jobs: JobQueue) -> None:
         """Run a scenario on one year of a dataset in the background; the result has a chart
         of the changes and the comparison's country totals."""
         panel = svc.check_dataset(req.dataset)
-        svc.table(panel, req.year)
+        svc.check_year(panel, req.year)
         if (req.scenario is None) == (req.form is None):
             raise svc.RequestProblem("give either scenario (a specification) or form")
         spec = req.scenario if req.scenario is not None else scenario_from_form(req.form,
                                                                                  panel)
         scenario = check_scenario(spec)
+        svc.check_scenario_codes(panel, scenario.to_dict())  # cached labels, no table read
         from silkchain.scenarios import run
 
         def work(progress: Callable[[int, int, str], None]) -> dict[str, Any]:

@@ -31,12 +31,14 @@ from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import Body, FastAPI, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from silkchain.dashboard import service as svc
 from silkchain.dashboard.catalogue import MEASURES
 from silkchain.dashboard.figures import measure_figure, wide_table
+from silkchain.dashboard.guard import LOOPBACK_HOSTS, Guard, Policy
 from silkchain.dashboard.jobs import JobQueue, QueueFull
 from silkchain.dashboard.models import MeasureRequest
 from silkchain.errors import SilkchainError
@@ -48,6 +50,35 @@ CountriesQ = Annotated[str, Query(max_length=800, description="Comma-separated c
 GroupQ = Annotated[str | None, Query(max_length=64, description="A country group, e.g. bri64.")]
 MeasureQ = Annotated[str, Query(min_length=1, max_length=64)]
 VariableQ = Annotated[str | None, Query(max_length=64)]
+
+
+class Problem(BaseModel):
+    """Every error answer: one message naming the field and what was wrong."""
+
+    detail: str
+
+
+#: Error answers every endpoint may give, documented once for all (OpenAPI).
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "Host header not served here"},
+    401: {"model": Problem, "description": "Access token missing (when one is set)"},
+    403: {"model": Problem, "description": "Request from another origin"},
+    404: {"model": Problem, "description": "Unknown dataset, group, answer or job"},
+    413: {"model": Problem, "description": "Body too large"},
+    422: {"model": Problem, "description": "Invalid input; the message names the field"},
+    429: {"model": Problem, "description": "Too many computations waiting"},
+    503: {"model": Problem, "description": "A part of silkchain is not installed"},
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _field_errors(errors: Any) -> str:
+    """Pydantic errors as ``loc: message`` (never the offending value itself)."""
+    parts = []
+    for e in errors:
+        loc = ".".join(str(p)[:40] for p in e.get("loc", ())) or "request"
+        parts.append(f"{loc}: {e.get('msg', 'invalid')}")
+    return "; ".join(parts[:8])[:2000]
 
 
 def _split(text: str) -> list[str]:
@@ -75,7 +106,8 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
 
 
-def create_app(*, workers: int = 1, max_pending: int = 8) -> FastAPI:
+def create_app(*, workers: int = 1, max_pending: int = 8,
+               hosts: tuple[str, ...] | None = None, token: str | None = None) -> FastAPI:
     """The dashboard application.
 
     Parameters
@@ -84,27 +116,45 @@ def create_app(*, workers: int = 1, max_pending: int = 8) -> FastAPI:
         Threads running background computations.
     max_pending : int
         Most computations waiting or running at once; more get HTTP 429.
+    hosts : tuple of str, optional
+        ``Host`` names the server answers to (default: the loopback names
+        127.0.0.1, localhost and ::1; ``("*",)`` accepts any, for use behind a token).
+    token : str, optional
+        Access token every request but ``/api/health`` must carry (``Authorization:
+        Bearer``, the ``silkchain_token`` cookie, or ``?token=`` once, which sets the
+        cookie). ``silkchain serve`` sets one whenever it binds beyond loopback.
 
     Examples
     --------
     >>> from fastapi.testclient import TestClient
-    >>> client = TestClient(create_app())
+    >>> client = TestClient(create_app(), base_url="http://127.0.0.1")
     >>> client.get("/api/health").json()["status"]
     'ok'
+    >>> client.get("/api/health", headers={"Host": "evil.example"}).status_code
+    400
     """
+    import threading
+
     from silkchain import __version__
 
     jobs = JobQueue(workers=workers, max_pending=max_pending)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # labels of every dataset, read once in the background, so that submissions are
+        # checked against them without reading a table
+        threading.Thread(target=svc.warm_labels, daemon=True, name="silkchain-labels").start()
         yield
         jobs.shutdown()
 
     app = FastAPI(title="silkchain dashboard", version=__version__, lifespan=lifespan,
                   description="Global value chains and the Belt and Road: a JSON API over "
-                              "silkchain's Python API.")
+                              "silkchain's Python API. Every error answer is "
+                              "`{\"detail\": \"<field>: <problem>\"}`.",
+                  responses=PROBLEMS, docs_url=None, redoc_url=None)
     app.state.jobs = jobs
+    app.add_middleware(Guard, policy=Policy(hosts=tuple(hosts or LOOPBACK_HOSTS),
+                                            token=token))
 
     @app.exception_handler(svc.RequestProblem)
     async def _problem(request: Request, exc: svc.RequestProblem) -> JSONResponse:
@@ -112,9 +162,13 @@ def create_app(*, workers: int = 1, max_pending: int = 8) -> FastAPI:
 
     @app.exception_handler(ValidationError)
     async def _invalid(request: Request, exc: ValidationError) -> JSONResponse:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                             for e in exc.errors(include_url=False))
-        return JSONResponse({"detail": problems}, status_code=422)
+        return JSONResponse({"detail": _field_errors(exc.errors(include_url=False))},
+                            status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError
+                               ) -> JSONResponse:
+        return JSONResponse({"detail": _field_errors(exc.errors())}, status_code=422)
 
     @app.exception_handler(QueueFull)
     async def _full(request: Request, exc: QueueFull) -> JSONResponse:
@@ -201,19 +255,10 @@ def create_app(*, workers: int = 1, max_pending: int = 8) -> FastAPI:
 
         return jobs.submit("measure", work, total=len(years)).public()
 
-    @app.get("/api/jobs/{job_id}", tags=["jobs"])
-    def job(job_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
-        """Progress of a job and, once done, its result."""
-        if not re.fullmatch(r"[0-9a-f]{32}", job_id):
-            raise svc.RequestProblem(f"not a job id: {job_id!r:.40}", status=404)
-        found = jobs.get(job_id)
-        if found is None:
-            raise svc.RequestProblem(f"no job {job_id}; it may have expired", status=404)
-        body = found.public()
-        body["result"] = found.result if found.status == "done" else None
-        return body
-
-    @app.get("/api/download", tags=["measures"])
+    @app.get("/api/download", tags=["measures"], response_class=Response,
+             responses={200: {"description": "The file", "content": {
+                 "text/csv": {"schema": {"type": "string"}},
+                 XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
     def download(dataset: DatasetQ = "wiod2013", start: YearQ = None, end: YearQ = None,
                  countries: CountriesQ = "", group: GroupQ = None,
                  measure: MeasureQ = "totals", variable: VariableQ = None,
@@ -237,12 +282,29 @@ def create_app(*, workers: int = 1, max_pending: int = 8) -> FastAPI:
                                         MEASURES[req.measure].citation]}
                              ).to_excel(writer, sheet_name="about", index=False)
             data = buf.getvalue()
-            media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            media = XLSX
         return Response(data, media_type=media, headers={
             "Content-Disposition": f'attachment; filename="{stem}.{format}"'})
 
     from silkchain.dashboard.analyses import register_analyses
 
     register_analyses(app, jobs)
+
+    # after every POST /api/jobs/<kind>, so that /api/jobs/scenario never routes here
+    @app.get("/api/jobs/{job_id}", tags=["jobs"])
+    def job(job_id: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
+        """Progress of a job and, once done, its result."""
+        if not re.fullmatch(r"[0-9a-f]{32}", job_id):
+            raise svc.RequestProblem(f"not a job id: {job_id!r:.40}", status=404)
+        found = jobs.get(job_id)
+        if found is None:
+            raise svc.RequestProblem(f"no job {job_id}; it may have expired", status=404)
+        body = found.public()
+        body["result"] = found.result if found.status == "done" else None
+        return body
+
+    from silkchain.dashboard.apidocs import register_api_page
+
+    register_api_page(app)
 
     return app

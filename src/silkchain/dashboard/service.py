@@ -22,6 +22,7 @@ from silkchain.dashboard.catalogue import MEASURES, country_level
 from silkchain.errors import SilkchainError
 from silkchain.io.registry import datasets as list_datasets
 from silkchain.io.registry import read
+from silkchain.labels import Labels
 from silkchain.table import MRIOTable
 
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
@@ -102,11 +103,17 @@ def check_years(panel: Panel, start: int | None, end: int | None) -> list[int]:
     return chosen
 
 
-def table(panel: Panel, year: int) -> MRIOTable:
-    """The table of ``panel`` for ``year`` (read by dataset id only)."""
+def check_year(panel: Panel, year: int) -> int:
+    """``year`` if ``panel`` has it (no table is read); 422 naming its years otherwise."""
     if year not in panel.years:
         raise RequestProblem(f"{panel.name} has no year {year}; available: "
                              f"{panel.years[0]}-{panel.years[-1]}")
+    return year
+
+
+def table(panel: Panel, year: int) -> MRIOTable:
+    """The table of ``panel`` for ``year`` (read by dataset id only)."""
+    check_year(panel, year)
     return _read(f"{panel.name}:{year}")
 
 
@@ -115,14 +122,46 @@ def _read(dataset_id: str) -> MRIOTable:
     return read(dataset_id)
 
 
+_LABELS_LOCK = threading.Lock()
+_LABELS: dict[str, Labels] = {}
+
+
+def labels(panel: Panel) -> Labels:
+    """Labels of the panel's latest table, read once and kept (validation never re-reads)."""
+    key = f"{panel.name}:{panel.years[-1]}"
+    with _LABELS_LOCK:
+        found = _LABELS.get(key)
+    if found is None:
+        found = _read(key).labels
+        with _LABELS_LOCK:
+            _LABELS[key] = found
+    return found
+
+
+def warm_labels() -> None:
+    """Read the labels of every dataset once (run in the background at start-up)."""
+    for panel in panels().values():
+        try:
+            labels(panel)
+        except Exception:  # a broken dataset says so when it is asked for
+            continue
+
+
 def countries(panel: Panel) -> tuple[str, ...]:
     """Country codes of the panel's latest table."""
-    return table(panel, panel.years[-1]).labels.countries
+    return labels(panel).countries
+
+
+def country_names(panel: Panel) -> dict[str, str]:
+    """Country code -> English name (the code itself when it is not ISO 3166)."""
+    from silkchain.groups.codes import country_name
+
+    return {c: country_name(c) for c in countries(panel)}
 
 
 def sectors(panel: Panel) -> tuple[tuple[str, str], ...]:
     """(code, name) of the panel's sectors."""
-    lab = table(panel, panel.years[-1]).labels
+    lab = labels(panel)
     names = lab.sector_names or lab.sectors
     return tuple(zip(lab.sectors, names, strict=True))
 
@@ -154,7 +193,8 @@ def group_mapping(name: str, panel: Panel) -> Any:
     except (LookupError, SilkchainError, ValueError) as err:
         msg = err.args[0] if isinstance(err, KeyError) and err.args else str(err)
         raise RequestProblem(str(msg), status=404) from None
-    return group.members_in(table(panel, panel.years[-1]))
+    year = panel.years[-1] if getattr(group, "by_table_year", False) else None
+    return group.members_in(countries(panel), year=year)  # cached labels, no table read
 
 
 def group_members(name: str, panel: Panel) -> list[str]:
@@ -216,7 +256,7 @@ def measure_panel(
     for i, year in enumerate(years):
         if progress:
             progress(i, len(years), f"{MEASURES[measure].title}: {panel.name} {year}")
-        table(panel, year)  # checks the year
+        check_year(panel, year)  # the measure frame is cached: no table is re-read
         with _RESULT_LOCK:
             frame = _measure_frame(f"{panel.name}:{year}", measure)
         parts.append(frame[(frame["measure"] == variable) & frame["country"].isin(codes)])
@@ -227,3 +267,51 @@ def measure_panel(
     out = out.sort_values(["country", "year"]).reset_index(drop=True)
     out["country"] = out["country"].astype(str)
     return out
+
+
+#: Fields of scenario steps (YAML keys) that name countries, sectors or final-demand
+#: categories of the table.
+COUNTRY_FIELDS = ("from", "to", "country", "partners", "origin", "destination", "importer")
+SECTOR_FIELDS = ("sector", "products")
+
+
+def _codes_of(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [str(k) for k in value]
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if isinstance(v, str)]
+    return []
+
+
+def check_scenario_codes(panel: Panel, spec: dict[str, Any]) -> None:
+    """Refuse (422) a scenario naming countries or sectors the dataset does not have.
+
+    Checked against the dataset's cached labels, so no table is read; every unknown
+    code is named at once, with its step and field (``steps[0].transfer.to``).
+    """
+    lab = labels(panel)
+    problems = []
+    for i, step in enumerate(spec.get("steps") or []):
+        if not isinstance(step, dict) or len(step) != 1:
+            continue
+        (op, body), = step.items()
+        if not isinstance(body, dict):
+            continue
+        for key, value in body.items():
+            known = (lab.countries if key in COUNTRY_FIELDS else
+                     lab.sectors if key in SECTOR_FIELDS else None)
+            if known is None:
+                if key == "freed_capacity" and isinstance(value, dict):
+                    bad = [c for c in _codes_of(value.get("redeploy")) if c not in lab.sectors]
+                    problems += [f"steps[{i}].{op}.freed_capacity.redeploy: unknown sector "
+                                 f"{c!r:.40}" for c in bad]
+                continue
+            kind = "country" if key in COUNTRY_FIELDS else "sector"
+            problems += [f"steps[{i}].{op}.{key}: unknown {kind} {c!r:.40}"
+                         for c in _codes_of(value) if c not in known]
+    if problems:
+        raise RequestProblem(f"{'; '.join(problems[:10])} (in {panel.name}; its countries: "
+                             f"{', '.join(lab.countries)}; its sectors: "
+                             f"{', '.join(lab.sectors)})")
