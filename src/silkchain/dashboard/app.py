@@ -144,6 +144,7 @@ def create_app(*, workers: int = 1, max_pending: int = 8,
         # labels of every dataset, read once in the background, so that submissions are
         # checked against them without reading a table
         threading.Thread(target=svc.warm_labels, daemon=True, name="silkchain-labels").start()
+        jobs.start()
         yield
         jobs.shutdown()
 

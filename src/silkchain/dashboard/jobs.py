@@ -49,7 +49,9 @@ class JobQueue:
     """Run jobs in the background with progress; keep the last ``keep`` of them."""
 
     def __init__(self, workers: int = 1, keep: int = 64, max_pending: int = 8) -> None:
+        self.workers = workers
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="silkchain-job")
+        self._closed = False
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self.keep = keep
@@ -62,6 +64,8 @@ class JobQueue:
             if pending >= self.max_pending:
                 raise QueueFull(f"{pending} computations are already waiting; try again "
                                 "when one has finished")
+            if self._closed:
+                raise QueueFull("the server is shutting down; no new computations start")
             job = Job(id=uuid.uuid4().hex, kind=kind, total=max(total, 1))
             self._jobs[job.id] = job
             self._trim()
@@ -103,8 +107,18 @@ class JobQueue:
                 raise TimeoutError(f"job {job_id} still {job.status} after {timeout} s")
             time.sleep(0.05)
 
+    def start(self) -> None:
+        """Accept work again after :meth:`shutdown` (an application started anew)."""
+        with self._lock:
+            if self._closed:
+                self._pool = ThreadPoolExecutor(max_workers=self.workers,
+                                                thread_name_prefix="silkchain-job")
+                self._closed = False
+
     def shutdown(self) -> None:
         """Stop accepting work; let running jobs finish."""
+        with self._lock:
+            self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     def _trim(self) -> None:
