@@ -8,7 +8,11 @@ sectors ``c1`` .. ``c35`` (WIOD 2013's ISIC rev.3 list, codes ``AtB`` ..
 Final demand is coded ``F1`` .. ``F5`` per economy (households, NPISH,
 government, GFCF, changes in inventories) and total output ``ToT``. The
 edition is the number of economies besides the rest of the world (``RoW``);
-the price basis is "constant" when the file name or title says so.
+the price basis is "constant" when the file name or title says so. The year
+is the one right after ``ADB-MRIO[NN]-`` in the file name (``..._Dec2022`` is
+the publication date). Economies carry ADB's own codes (``PRC`` China, ``INO``
+Indonesia, ``VIE`` Viet Nam, ``GER`` Germany, ...); they are converted to ISO3
+(:data:`ADB_TO_ISO3`) and the file's codes kept in ``meta["original_country_codes"]``.
 
 References
 ----------
@@ -30,6 +34,15 @@ NAME = "adb-mrio"
 FD_CODES = {"F1": "HHFCE", "F2": "NPISH", "F3": "GGFCE", "F4": "GFCF", "F5": "INVNT"}
 EDITIONS = (62, 72, 73)
 _FILE = re.compile(r"ADB[-_ ]?MRIO", re.IGNORECASE)
+_YEAR = re.compile(r"ADB[-_ ]?MRIO(?:\d\d)?[-_ ](?P<year>(?:19|20)\d\d)(?!\d)", re.IGNORECASE)
+#: ADB economy codes that are not ISO 3166-1 alpha-3 (ADB MRIO country list).
+ADB_TO_ISO3 = {
+    "PRC": "CHN", "INO": "IDN", "VIE": "VNM", "MAL": "MYS", "PHI": "PHL", "BAN": "BGD",
+    "SRI": "LKA", "NEP": "NPL", "MON": "MNG", "CAM": "KHM", "BRU": "BRN", "BHU": "BTN",
+    "MLD": "MDV", "FIJ": "FJI", "TAP": "TWN", "SIN": "SGP", "GER": "DEU", "SWI": "CHE",
+    "DEN": "DNK", "SPA": "ESP", "UKG": "GBR", "IRE": "IRL", "NET": "NLD", "POR": "PRT",
+    "ROM": "ROU",
+}
 
 
 def parse(path: Path, *, year: int | None = None, sheet: str | None = None,
@@ -43,10 +56,15 @@ def parse(path: Path, *, year: int | None = None, sheet: str | None = None,
     economies = sum(1 for c in raw.countries if c.upper() != "ROW")
     edition = f"{economies}-economy"
     stem = f"{NAME}-{economies}" if economies in EDITIONS else NAME
+    m = _YEAR.search(path.name)
+    original = list(raw.countries)
+    raw.countries = [ADB_TO_ISO3.get(c, c) for c in original]
     raw.meta = base_meta(path, "ADB MRIO", edition, currency="USD", unit="millions",
                          price_basis="basic prices, " + ("constant" if constant else "current"),
-                         year=year or year_from_name(path.name.replace("2010-prices", "")),
-                         dataset_name=stem + ("-const" if constant else ""))
+                         year=year or (int(m["year"]) if m else year_from_name(
+                             path.name.replace("2010-prices", ""))),
+                         dataset_name=stem + ("-const" if constant else ""),
+                         original_country_codes=",".join(original))
     return raw
 
 
