@@ -184,8 +184,8 @@ def create_app(*, workers: int = 1, max_pending: int = 8,
     register_pages(app)
 
     @app.get("/api/health", tags=["meta"])
-    def health() -> dict[str, Any]:
-        """Liveness check."""
+    async def health() -> dict[str, Any]:
+        """Liveness check (answered on the event loop, never behind a computation)."""
         return {"status": "ok", "version": __version__}
 
     @app.get("/api/datasets", tags=["data"])
