@@ -117,9 +117,12 @@ def test_measure_job_reports_progress_and_returns_chart_and_table(client):
     done = client.get(f"/api/jobs/{job['id']}").json()
     assert done["status"] == "done" and done["fraction"] == 1.0
     res = done["result"]
-    assert [t["name"] for t in res["figure"]["data"]] == ["CHN", "IND"]
-    assert res["table"]["columns"] == ["country", "2010", "2011"]
-    assert [row[0] for row in res["table"]["rows"]] == ["CHN", "IND"]
+    assert [t["name"] for t in res["figure"]["data"]] == ["China", "India"]
+    assert res["table"]["columns"] == ["country", "code", "2010", "2011"]
+    assert [row[:2] for row in res["table"]["rows"]] == [["China", "CHN"], ["India", "IND"]]
+    assert res["table"]["decimals"] == [None, None, 0, 0]  # one format per column
+    assert res["figure"]["layout"]["yaxis"]["title"]["text"] == "value_added (" + \
+        res["unit"] + ")"
 
 
 def test_jobs_validate_before_queueing_and_unknown_jobs_are_404(client):
@@ -144,10 +147,12 @@ def test_download_csv_and_excel(client):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert 'filename="wiod2013_totals_gross_output_2011-2011.csv"' in \
         r.headers["content-disposition"]
-    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(r.text)), rows, check_dtype=False)
+    got = pd.read_csv(io.StringIO(r.text))
+    assert got["name"].tolist() == ["China", "Russia"]
+    pd.testing.assert_frame_equal(got[rows.columns], rows, check_dtype=False)
     r = client.get("/api/download", params={**params, "format": "xlsx"})
     sheets = pd.read_excel(io.BytesIO(r.content), sheet_name=None)
-    pd.testing.assert_frame_equal(sheets["data"], rows, check_dtype=False)
+    pd.testing.assert_frame_equal(sheets["data"][rows.columns], rows, check_dtype=False)
     assert client.get("/api/download", params={**params, "format": "exe"}).status_code == 422
 
 
@@ -155,6 +160,58 @@ def test_the_page_has_the_controls(client):
     html = client.get("/").text
     for element in ('id="dataset"', 'id="countries"', 'id="measure"', 'id="variable"',
                     'id="measure-chart"', 'id="download-csv"', 'id="measure-progress"',
-                    '<option value="CHN" selected>', "/static/plotly.min.js"):
+                    '<option value="CHN" selected>China (CHN)</option>',
+                    "/static/plotly.min.js"):
         assert element in html
     assert "cdn" not in html.lower()
+
+
+def test_a_group_is_one_line_and_its_members_come_on_demand(client):
+    params = {"group": "bri64", "start": 2010, "end": 2011, "measure": "totals",
+              "variable": "gross_exports"}
+    body = client.get("/api/measure", params=params).json()
+    assert body["countries"] == []
+    members = client.get("/api/groups/bri64").json()["countries"]
+    assert body["group"] == f"bri64 (sum of {len(members)} members)"
+    got = pd.DataFrame(body["rows"]).set_index("year")["value"]
+    t = read("wiod2013:2011")
+    exports = t.E.reshape(t.G, t.N).sum(1)
+    want = sum(exports[t.labels.countries.index(c)] for c in members)
+    assert got[2011] == pytest.approx(want, rel=1e-12)
+    with_members = client.get("/api/measure", params={**params, "members": True}).json()
+    assert with_members["countries"] == members
+    assert len(with_members["rows"]) == 2 * (1 + len(members))
+    # a share is combined with export weights, never summed
+    share = client.get("/api/measure", params={**params, "measure": "koopman",
+                                                "variable": "participation"}).json()
+    assert "export-weighted mean" in share["group"]
+    assert 0 < share["rows"][0]["value"] < 1
+
+
+def test_many_countries_get_distinct_colours(client):
+    codes = client.get("/api/datasets/wiod2013").json()["countries"][:24]
+    r = client.post("/api/jobs/measure", json={"countries": codes, "start": 2010, "end": 2011})
+    job = client.app.state.jobs.wait(r.json()["id"])
+    lines = [t["line"]["color"] for t in job.result["figure"]["data"]]
+    assert len(lines) == 24 == len(set(lines))
+
+
+def test_dataset_details_carry_names_and_source_neutral_defaults(client):
+    info = client.get("/api/datasets/wiod2013").json()
+    assert info["country_names"]["CHN"] == "China"
+    assert info["defaults"]["countries"] == ["CHN", "IND", "RUS"]
+    from silkchain.concordances.broad import resolve_broad
+
+    assert info["defaults"]["sector"] == resolve_broad(read("wiod2013:2011"), "textiles")[0]
+
+
+def test_a_cached_multi_year_download_reads_no_table(client, monkeypatch):
+    from silkchain.dashboard import service
+
+    params = {"countries": "CHN,IND", "start": 2007, "end": 2011, "measure": "totals"}
+    assert client.get("/api/download", params=params).status_code == 200  # fills the cache
+    reads = []
+    monkeypatch.setattr(service, "_read", lambda i: reads.append(i))
+    r = client.get("/api/download", params=params)
+    assert r.status_code == 200 and reads == []
+    assert r.text.count("\n") == 1 + 5 * 2

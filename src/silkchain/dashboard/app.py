@@ -50,6 +50,7 @@ CountriesQ = Annotated[str, Query(max_length=800, description="Comma-separated c
 GroupQ = Annotated[str | None, Query(max_length=64, description="A country group, e.g. bri64.")]
 MeasureQ = Annotated[str, Query(min_length=1, max_length=64)]
 VariableQ = Annotated[str | None, Query(max_length=64)]
+MembersQ = Annotated[bool, Query(description="With a group: also its members one by one.")]
 
 
 class Problem(BaseModel):
@@ -85,21 +86,35 @@ def _split(text: str) -> list[str]:
     return [c for c in re.split(r"[,\s]+", text or "") if c]
 
 
-def _resolve_countries(panel: svc.Panel, countries: list[str], group: str | None) -> list[str]:
+def _resolve_countries(panel: svc.Panel, countries: list[str], group: str | None,
+                       members: bool = False) -> list[str]:
+    """The chosen countries (checked), plus the group's members when asked for."""
     codes = list(countries)
     if group:
-        codes += svc.group_members(group, panel)
+        svc.group_mapping(group, panel)  # 404 for an unknown group
+        if members:
+            codes += svc.group_members(group, panel)
+        if not codes:
+            return []
     return svc.check_countries(panel, codes)
 
 
-def _measure_rows(req: MeasureRequest, progress: Callable[[int, int, str], None] | None = None
-                  ) -> tuple[svc.Panel, list[int], list[str], str, pd.DataFrame]:
-    panel = svc.check_dataset(req.dataset)
-    years = svc.check_years(panel, req.start, req.end)
-    measure, variable = svc.check_measure(req.measure, req.variable)
-    codes = _resolve_countries(panel, req.countries, req.group)
-    frame = svc.measure_panel(panel, years, measure, variable, codes, progress)
-    return panel, years, codes, variable, frame
+class Rows:
+    """What a measure request resolved to, and its tidy rows."""
+
+    def __init__(self, req: MeasureRequest,
+                 progress: Callable[[int, int, str], None] | None = None,
+                 compute: bool = True) -> None:
+        self.panel = svc.check_dataset(req.dataset)
+        self.years = svc.check_years(self.panel, req.start, req.end)
+        self.measure, self.variable = svc.check_measure(req.measure, req.variable)
+        self.codes = _resolve_countries(self.panel, req.countries, req.group, req.members)
+        self.group = (svc.group_line(req.group, self.panel, self.measure, self.variable)
+                      if req.group else None)
+        self.unit = svc.unit_of(self.measure, self.variable)
+        self.frame = (svc.measure_panel(self.panel, self.years, self.measure, self.variable,
+                                        self.codes, progress, self.group)
+                      if compute else pd.DataFrame())
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -198,9 +213,13 @@ def create_app(*, workers: int = 1, max_pending: int = 8,
     def dataset(name: Annotated[str, Path(max_length=64)]) -> dict[str, Any]:
         """Years, countries and sectors of dataset ``name``."""
         panel = svc.check_dataset(name)
-        return {"name": panel.name, "years": list(panel.years),
-                "countries": list(svc.countries(panel)),
-                "sectors": [{"code": c, "name": n} for c, n in svc.sectors(panel)]}
+        names = svc.country_names(panel)
+        return {"name": panel.name, "source": panel.source, "release": panel.release,
+                "years": list(panel.years), "countries": list(svc.countries(panel)),
+                "country_names": names,
+                "sectors": [{"code": c, "name": n} for c, n in svc.sectors(panel)],
+                "defaults": {"countries": svc.default_countries(panel),
+                             "sector": svc.default_sector(panel)}}
 
     @app.get("/api/groups", tags=["data"])
     def groups() -> list[str]:
@@ -228,33 +247,40 @@ def create_app(*, workers: int = 1, max_pending: int = 8,
     @app.get("/api/measure", tags=["measures"])
     def measure(dataset: DatasetQ = "wiod2013", start: YearQ = None, end: YearQ = None,
                 countries: CountriesQ = "", group: GroupQ = None,
-                measure: MeasureQ = "totals", variable: VariableQ = None) -> dict[str, Any]:
-        """A country-level measure as tidy rows ``year, country, measure, value``."""
+                measure: MeasureQ = "totals", variable: VariableQ = None,
+                members: MembersQ = False) -> dict[str, Any]:
+        """A country-level measure as tidy rows ``year, country, measure, value``; a group
+        is one more series named after the group (see ``MeasureRequest``)."""
         req = MeasureRequest(dataset=dataset, start=start, end=end,
-                             countries=_split(countries), group=group, measure=measure,
-                             variable=variable)
-        _, years, codes, variable, frame = _measure_rows(req)
-        return {"dataset": req.dataset, "years": years, "countries": codes,
-                "measure": req.measure, "variable": variable, "rows": _records(frame)}
+                             countries=_split(countries), group=group, members=members,
+                             measure=measure, variable=variable)
+        got = Rows(req)
+        return {"dataset": req.dataset, "years": got.years, "countries": got.codes,
+                "group": got.group.label if got.group else None, "unit": got.unit,
+                "measure": req.measure, "variable": got.variable,
+                "rows": _records(got.frame)}
 
     @app.post("/api/jobs/measure", tags=["jobs"], status_code=202)
     def measure_job(req: Annotated[MeasureRequest, Body()]) -> dict[str, Any]:
         """Compute a measure in the background; poll ``/api/jobs/{id}`` for progress."""
-        panel = svc.check_dataset(req.dataset)  # fail fast on bad input, before queueing
-        years = svc.check_years(panel, req.start, req.end)
-        svc.check_measure(req.measure, req.variable)
-        _resolve_countries(panel, req.countries, req.group)
+        first = Rows(req, compute=False)  # every input checked before queueing
         m = MEASURES[req.measure]
 
         def work(progress: Callable[[int, int, str], None]) -> dict[str, Any]:
-            _, yrs, codes, variable, frame = _measure_rows(req, progress)
-            title = f"{m.title}: {variable}"
-            return {"figure": measure_figure(frame, title, m.unit),
-                    "table": wide_table(frame), "citation": m.citation,
-                    "countries": codes, "years": yrs, "variable": variable,
-                    "rows": len(frame)}
+            got = Rows(req, progress)
+            names = svc.country_names(got.panel)
+            if got.group is not None:
+                names[got.group.name] = got.group.label
+            title = f"{m.title}: {got.variable}"
+            return {"figure": measure_figure(got.frame, title, f"{got.variable} ({got.unit})",
+                                             names, highlight=got.group.name if got.group
+                                             else None),
+                    "title": title, "table": wide_table(got.frame, names),
+                    "citation": m.citation, "unit": got.unit,
+                    "countries": list(dict.fromkeys(got.frame["country"])),
+                    "years": got.years, "variable": got.variable, "rows": len(got.frame)}
 
-        return jobs.submit("measure", work, total=len(years)).public()
+        return jobs.submit("measure", work, total=len(first.years)).public()
 
     @app.get("/api/download", tags=["measures"], response_class=Response,
              responses={200: {"description": "The file", "content": {
@@ -263,12 +289,20 @@ def create_app(*, workers: int = 1, max_pending: int = 8,
     def download(dataset: DatasetQ = "wiod2013", start: YearQ = None, end: YearQ = None,
                  countries: CountriesQ = "", group: GroupQ = None,
                  measure: MeasureQ = "totals", variable: VariableQ = None,
+                 members: MembersQ = False,
                  format: Literal["csv", "xlsx"] = "csv") -> Response:
-        """A measure as a CSV or Excel file (tidy rows)."""
+        """A measure as a CSV or Excel file (tidy rows, with the country's name)."""
         req = MeasureRequest(dataset=dataset, start=start, end=end,
-                             countries=_split(countries), group=group, measure=measure,
-                             variable=variable)
-        panel, years, _, variable, frame = _measure_rows(req)
+                             countries=_split(countries), group=group, members=members,
+                             measure=measure, variable=variable)
+        got = Rows(req)
+        panel, years, variable = got.panel, got.years, got.variable
+        names = svc.country_names(panel)
+        if got.group is not None:
+            names[got.group.name] = got.group.label
+        frame = got.frame.copy()
+        frame.insert(2, "name", frame["country"].map(names).fillna(frame["country"]))
+        frame["unit"] = got.unit
         stem = f"{panel.name}_{req.measure}_{variable}_{years[0]}-{years[-1]}"
         stem = re.sub(r"[^A-Za-z0-9_.-]", "_", stem)
         if format == "csv":

@@ -2,46 +2,108 @@
 
 from __future__ import annotations
 
+import colorsys
 import json
+import math
+from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from silkchain.report.assets import layout_defaults
+from silkchain.report.assets import PALETTE, layout_defaults
 
 
-def measure_figure(frame: pd.DataFrame, title: str, unit: str) -> dict[str, Any]:
+def colours(n: int) -> list[str]:
+    """``n`` distinct colours: the report's palette, then evenly spread new hues.
+
+    No colour repeats within one chart, however many traces it has.
+
+    >>> c = colours(40)
+    >>> len(c) == len(set(c)) == 40, c[:2] == list(PALETTE[:2])
+    (True, True)
+    """
+    out = list(PALETTE[:n])
+    k = 0
+    while len(out) < n:
+        hue = (k * 0.618033988749895) % 1.0  # golden-angle steps: far apart, never equal
+        light = (0.38, 0.52, 0.30)[k % 3]
+        r, g, b = colorsys.hls_to_rgb(hue, light, 0.75)
+        colour = f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+        if colour not in out:
+            out.append(colour)
+        k += 1
+    return out
+
+
+def decimals(values: Any) -> int:
+    """Decimals for a column of numbers, chosen once from its largest magnitude.
+
+    >>> decimals([12345.6, 3.2]), decimals([0.5, -12.25]), decimals([0.0123, 0.5])
+    (0, 1, 3)
+    """
+    arr = np.asarray([v for v in values if v is not None], dtype=float)
+    arr = arr[np.isfinite(arr)]
+    if arr.size == 0:
+        return 0
+    big = float(np.abs(arr).max())
+    return 0 if big >= 1000 else 1 if big >= 10 else 3
+
+
+def measure_figure(frame: pd.DataFrame, title: str, ylabel: str,
+                   names: Mapping[str, str] | None = None,
+                   highlight: str | None = None) -> dict[str, Any]:
     """Lines over years, one per country (bars when a single year is shown).
 
-    ``frame`` has columns ``year, country, measure, value``; the result is the
-    figure as plain JSON-ready data (``{"data": [...], "layout": {...}}``).
+    ``frame`` has columns ``year, country, measure, value``; ``names`` maps codes to
+    the names shown (legend, axis, hover); ``highlight`` (a group's line) is drawn
+    thicker. The result is the figure as plain JSON-ready data.
     """
     import plotly.graph_objects as go
 
+    names = names or {}
     fig = go.Figure()
     years = sorted(frame["year"].unique())
+    codes = list(dict.fromkeys(frame["country"]))
+    palette = dict(zip(codes, colours(len(codes)), strict=True))
     if len(years) == 1:
-        fig.add_trace(go.Bar(x=frame["country"], y=frame["value"], name=str(years[0]),
-                             hovertemplate="%{x}: %{y:.4g}<extra></extra>"))
-        fig.update_xaxes(title="country")
+        labels = [names.get(c, c) for c in frame["country"]]
+        fig.add_trace(go.Bar(x=labels, y=frame["value"], name=str(years[0]),
+                             marker_color=[palette[c] for c in frame["country"]],
+                             customdata=frame["country"],
+                             hovertemplate="%{x} (%{customdata}): %{y:.4g}<extra></extra>"))
+        fig.update_xaxes(title=f"country, {years[0]}", automargin=True)
     else:
         for code, rows in frame.groupby("country", sort=False):
-            fig.add_trace(go.Scatter(x=rows["year"], y=rows["value"], mode="lines+markers",
-                                     name=str(code),
-                                     hovertemplate=f"{code} %{{x}}: %{{y:.4g}}<extra></extra>"))
-        fig.update_xaxes(title="year", dtick=1 if len(years) <= 20 else None)
-    fig.update_layout(**layout_defaults(height=430), title={"text": title, "x": 0.01})
-    fig.update_yaxes(title=unit)
+            label = names.get(str(code), str(code))
+            fig.add_trace(go.Scatter(
+                x=rows["year"], y=rows["value"], mode="lines+markers", name=label,
+                line={"color": palette[str(code)], "width": 4 if code == highlight else 2},
+                hovertemplate=f"{label} %{{x}}: %{{y:.4g}}<extra></extra>"))
+        fig.update_xaxes(title="year", dtick=1 if len(years) <= 12 else None)
+    layout = layout_defaults(height=430)
+    layout["margin"] = {"l": 60, "r": 20, "t": 30, "b": 60}
+    layout["legend"] = {**layout.get("legend", {}), "orientation": "h", "y": -0.2}
+    fig.update_layout(**layout, title={"text": title, "x": 0.01})
+    fig.update_yaxes(title=ylabel, automargin=True)
     return json.loads(fig.to_json())
 
 
-def wide_table(frame: pd.DataFrame) -> dict[str, Any]:
-    """Countries as rows, years as columns: ``{"columns": [...], "rows": [[...], ...]}``."""
+def wide_table(frame: pd.DataFrame, names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Countries as rows, years as columns, with one number of decimals per column.
+
+    ``{"columns": [...], "rows": [[...], ...], "decimals": [...]}``; the first column
+    is the country's name (``names``), the second its code.
+    """
+    names = names or {}
     if frame.empty:
-        return {"columns": ["country"], "rows": []}
-    wide = frame.pivot_table(index="country", columns="year", values="value", sort=False)
+        return {"columns": ["country", "code"], "rows": [], "decimals": [None, None]}
+    wide = frame.pivot_table(index="country", columns="year", values="value", sort=False,
+                             dropna=False)
     wide = wide.reindex(list(dict.fromkeys(frame["country"])))
-    cols = ["country", *[str(c) for c in wide.columns]]
-    rows = [[str(idx), *[None if pd.isna(v) else float(v) for v in row]]
-            for idx, row in zip(wide.index, wide.to_numpy(), strict=True)]
-    return {"columns": cols, "rows": rows}
+    cols = ["country", "code", *[str(c) for c in wide.columns]]
+    rows = [[names.get(str(idx), str(idx)), str(idx),
+             *[None if not math.isfinite(v) else float(v) for v in row]]
+            for idx, row in zip(wide.index, wide.to_numpy(dtype=float), strict=True)]
+    places = [None, None, *[decimals(wide[c].tolist()) for c in wide.columns]]
+    return {"columns": cols, "rows": rows, "decimals": places}

@@ -18,7 +18,9 @@ class MeasureRequest(BaseModel):
     end: int | None = Field(None, ge=1900, le=2100)
     countries: list[Annotated[str, Field(max_length=32)]] = Field(default_factory=list,
                                                                   max_length=MAX_COUNTRIES)
-    group: str | None = Field(None, max_length=64)
+    group: str | None = Field(None, max_length=64, description="A country group, drawn as "
+                              "one line (its members' sum, or export-weighted mean for ratios).")
+    members: bool = Field(False, description="Also draw the group's members one by one.")
     measure: str = Field("totals", min_length=1, max_length=64)
     variable: str | None = Field(None, max_length=64)
 

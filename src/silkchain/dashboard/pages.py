@@ -36,8 +36,10 @@ def page_context() -> dict[str, Any]:
     from silkchain.dashboard.analyses import ANSWERS, scenario_form
 
     panels = list(svc.panels().values())
-    default = next((p for p in panels if p.name == "wiod2013"), panels[0] if panels else None)
-    countries = list(svc.countries(default)) if default else []
+    # the dataset reaching the most recent year (the first listed among equals)
+    default = max(panels, key=lambda p: p.years[-1], default=None)
+    names = svc.country_names(default) if default else {}
+    countries = [(c, names[c]) for c in svc.countries(default)] if default else []
     sectors = list(svc.sectors(default)) if default else []
     measures = [{"name": m.name, "title": m.title, "variables": list(m.variables),
                  "default": m.default, "unavailable": m.availability()}
@@ -46,6 +48,8 @@ def page_context() -> dict[str, Any]:
         "version": __version__, "panels": panels, "default": default,
         "countries": countries, "sectors": sectors, "groups": svc.group_names(),
         "measures": measures, "answers": ANSWERS, "scenario": scenario_form(),
+        "chosen": svc.default_countries(default) if default else [],
+        "sector": svc.default_sector(default) if default else "",
     }
 
 

@@ -247,26 +247,86 @@ def _measure_frame(dataset_id: str, measure: str) -> pd.DataFrame:
     return frame
 
 
+def unit_of(measure: str, variable: str) -> str:
+    """Unit of one variable of a measure (the catalogue's per-term unit when it has one)."""
+    m = MEASURES[measure]
+    per_term = getattr(m, "unit_of", None)
+    return str(per_term(variable)) if callable(per_term) else str(m.unit)
+
+
+def is_additive(measure: str, variable: str) -> bool:
+    """Whether a variable is a money amount, so that a group's value is its members' sum."""
+    unit = unit_of(measure, variable)
+    return "US$" in unit or "million" in unit or "currency" in unit.lower()
+
+
+@dataclass(frozen=True)
+class GroupLine:
+    """A country group drawn as one line: its name, members and how they are combined."""
+
+    name: str
+    members: tuple[str, ...]
+    how: str  #: "sum" or "export-weighted mean"
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.how} of {len(self.members)} members)"
+
+
 def measure_panel(
     panel: Panel, years: Sequence[int], measure: str, variable: str, codes: Sequence[str],
     progress: Callable[[int, int, str], None] | None = None,
+    group: GroupLine | None = None,
 ) -> pd.DataFrame:
-    """``year, country, measure, value`` for the chosen countries and years."""
+    """``year, country, measure, value`` for the chosen countries and years.
+
+    With ``group``, one more series whose ``country`` is the group's name: the members'
+    sum for money amounts, else their mean weighted by gross exports (the share of the
+    group's exports, for shares of exports); its rows come first.
+    """
     parts = []
+    wanted = set(codes) | set(group.members if group else ())
     for i, year in enumerate(years):
         if progress:
             progress(i, len(years), f"{MEASURES[measure].title}: {panel.name} {year}")
         check_year(panel, year)  # the measure frame is cached: no table is re-read
+        did = f"{panel.name}:{year}"
         with _RESULT_LOCK:
-            frame = _measure_frame(f"{panel.name}:{year}", measure)
-        parts.append(frame[(frame["measure"] == variable) & frame["country"].isin(codes)])
+            frame = _measure_frame(did, measure)
+            totals = _measure_frame(did, "totals") if group and group.how != "sum" else None
+        rows = frame[(frame["measure"] == variable) & frame["country"].isin(wanted)]
+        if group is not None:
+            inside = rows[rows["country"].isin(group.members)].set_index("country")["value"]
+            if group.how == "sum":
+                value = float(inside.sum())
+            else:
+                assert totals is not None
+                w = totals[totals["measure"] == "gross_exports"].set_index("country")["value"]
+                w = w.reindex(inside.index)
+                ok = inside.notna() & w.notna()
+                value = (float((inside[ok] * w[ok]).sum() / w[ok].sum())
+                         if w[ok].sum() > 0 else float("nan"))
+            parts.append(pd.DataFrame({"year": [int(year)], "country": [group.name],
+                                       "measure": [variable], "value": [value]}))
+        parts.append(rows[rows["country"].isin(codes)])
     if progress:
         progress(len(years), len(years), "done")
     out = pd.concat(parts, ignore_index=True)
-    out["country"] = pd.Categorical(out["country"], categories=list(codes))
+    order = ([group.name] if group else []) + [c for c in codes if not group or c != group.name]
+    out["country"] = pd.Categorical(out["country"], categories=order)
     out = out.sort_values(["country", "year"]).reset_index(drop=True)
     out["country"] = out["country"].astype(str)
     return out
+
+
+def group_line(name: str, panel: Panel, measure: str, variable: str) -> GroupLine:
+    """The group ``name`` as one line of ``measure``/``variable`` in ``panel``."""
+    members = tuple(group_members(name, panel))
+    if not members:
+        raise RequestProblem(f"group {name!r}: none of its members is a separate country in "
+                             f"{panel.name} (all are inside its rest of the world)")
+    how = "sum" if is_additive(measure, variable) else "export-weighted mean"
+    return GroupLine(name, members, how)
 
 
 #: Fields of scenario steps (YAML keys) that name countries, sectors or final-demand
@@ -315,3 +375,30 @@ def check_scenario_codes(panel: Panel, spec: dict[str, Any]) -> None:
         raise RequestProblem(f"{'; '.join(problems[:10])} (in {panel.name}; its countries: "
                              f"{', '.join(lab.countries)}; its sectors: "
                              f"{', '.join(lab.sectors)})")
+
+
+#: Countries the explorer opens on, where the dataset has them (ISO 3166 codes, used by
+#: every release); otherwise its first three countries.
+PREFERRED_COUNTRIES = ("CHN", "IND", "RUS")
+#: Broad sector (silkchain.concordances.broad) the scenario form opens on.
+DEFAULT_BROAD = "textiles"
+
+
+def default_countries(panel: Panel) -> list[str]:
+    """The countries the explorer opens on for ``panel``."""
+    have = countries(panel)
+    chosen = [c for c in PREFERRED_COUNTRIES if c in have]
+    return chosen or list(have[:3])
+
+
+def default_sector(panel: Panel) -> str:
+    """The scenario form's sector: the dataset's own code for textiles (through its
+    source's concordance), else its first sector."""
+    codes = [c for c, _ in sectors(panel)]
+    try:
+        from silkchain.concordances.broad import resolve_broad
+
+        found = resolve_broad(table(panel, panel.years[-1]), DEFAULT_BROAD)
+    except (ImportError, SilkchainError, LookupError, ValueError):
+        found = ()
+    return next((c for c in found if c in codes), codes[0] if codes else "")
