@@ -3,7 +3,7 @@
 ================  ==========================================================
 name              release files
 ================  ==========================================================
-``oecd-icio``     OECD ICIO 2016, 2018, 2021, 2023 (CSV, zipped or not)
+``oecd-icio``     OECD ICIO 2016 .. 2025 (CSV; a zip of several years)
 ``wiod``          WIOD 2016 (``.xlsb``/``.xlsx``), WIOD 2013, Long-run WIOD
 ``adb-mrio``      ADB MRIO (xlsx; 62, 72, 73 economies; current/constant prices)
 ``eora26``        Eora26 per-year zip (T, FD, VA and label files)
@@ -12,15 +12,18 @@ name              release files
 ``generic``       silkchain's documented CSV/Excel matrix (``docs/formats/generic.md``)
 ================  ==========================================================
 
-Importing this package registers the file suffixes with
-:func:`silkchain.io.registry.register_reader`, so ``silkchain.read(path)``
-detects the source. Optional packages (Excel engines, country_converter) are
-imported only when a file needs them.
+Importing this package registers the readers (explicitly, below) and the
+file suffixes with :func:`silkchain.io.registry.register_reader`, so
+``silkchain.read(path)`` detects the source. Optional packages (Excel
+engines, country_converter) are imported only when a file needs them.
+
+A release as downloaded may hold several tables: :func:`find_tables` lists
+them (every yearly CSV of an OECD zip, every table file of a folder), looking
+inside archives to tell the source before anyone needs ``--source``.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from collections.abc import Callable
@@ -29,11 +32,17 @@ from pathlib import Path
 from typing import Any
 
 from silkchain.errors import DatasetNotFoundError, ParserError
-from silkchain.io.sources._base import RawTable
+from silkchain.io.sources._base import (
+    RawTable,
+    first_line,
+    read_member_head,
+    year_from_name,
+    zip_members,
+)
 from silkchain.table import MRIOTable, XPolicy
 
-__all__ = ["RawTable", "SourceReader", "detect_source", "get_reader", "names", "parse",
-           "read_source", "register"]
+__all__ = ["RawTable", "SourceReader", "TableFile", "detect_source", "find_tables",
+           "get_reader", "names", "parse", "read_source", "register"]
 
 
 @dataclass(frozen=True)
@@ -47,10 +56,15 @@ class SourceReader:
     sniff: Callable[[Path], bool]
     rounding: float = 0.0
     pattern: re.Pattern[str] | None = None
+    #: Recognises a table member of an archive from its name and first line.
+    sniff_text: Callable[[str, str], bool] | None = None
+    #: The source ships several tables (years) as members of one zip.
+    multi_member: bool = False
+    #: Year of a table from its file name (``None``: known once parsed).
+    year_of: Callable[[str], int | None] = year_from_name
 
 
 _READERS: dict[str, SourceReader] = {}
-_MODULES = ("oecd_icio", "wiod", "adb_mrio", "eora26", "figaro", "exiobase", "generic")
 
 
 def register(reader: SourceReader) -> None:
@@ -99,11 +113,103 @@ def detect_source(path: str | os.PathLike[str]) -> str:
             raise
         except Exception:  # a sniffer that cannot read the file does not claim it
             continue
+    inside = " and the files inside the archive" if suffix == ".zip" else ""
     raise ParserError(
         f"{path.name}: could not tell which release this file belongs to (looked at its "
-        f"name and first lines; sources reading {suffix or 'files without suffix'}: "
+        f"name, its first lines{inside}; sources reading {suffix or 'files without suffix'}: "
         f"{', '.join(r.name for r in candidates) or 'none'}); pass --source NAME "
         f"(available: {', '.join(names())})")
+
+
+@dataclass(frozen=True)
+class TableFile:
+    """One table of a release: a file, or one ``member`` of a zip, with its year and source."""
+
+    path: Path
+    source: str
+    member: str | None = None
+    year: int | None = None
+
+    @property
+    def name(self) -> str:
+        """``file`` or ``file/member``."""
+        return f"{self.path.name}/{self.member}" if self.member else self.path.name
+
+
+def _member_tables(path: Path, source: str | None) -> list[TableFile]:
+    """Tables that are members of a zip (sources shipping several years per archive)."""
+    readers = [get_reader(source)] if source else [r for r in _READERS.values()
+                                                   if r.multi_member]
+    found = []
+    for m in zip_members(path):
+        base = m.rsplit("/", 1)[-1]
+        if m.startswith("__MACOSX/") or base.startswith("._"):
+            continue
+        for reader in readers:
+            if reader.sniff_text is None or not any(base.lower().endswith(s)
+                                                    for s in reader.suffixes):
+                continue
+            if reader.sniff_text(base, first_line(read_member_head(path, m))):
+                found.append(TableFile(path, reader.name, m, reader.year_of(base)))
+                break
+    return found
+
+
+def find_tables(path: str | os.PathLike[str], source: str | None = None) -> list[TableFile]:
+    """Every table of a release as downloaded: a file, a zip of yearly tables, or a folder.
+
+    A zip whose members are yearly tables (OECD ICIO: ``2020.csv``,
+    ``ICIO2021_2018.csv``, ``2022_SML.csv``) gives one :class:`TableFile` per
+    member; a zip that is one table (Eora26, EXIOBASE) gives one; a folder
+    gives the tables of its files (files of other kinds are passed over).
+
+    Raises
+    ------
+    ParserError
+        Nothing in ``path`` is a table silkchain can read (the message lists
+        what was looked at).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DatasetNotFoundError(f"{path}: no such file or folder")
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
+                       and p.suffix.lower() in {s for r in _READERS.values() for s in r.suffixes})
+        out: list[TableFile] = []
+        skipped = []
+        for f in files:
+            try:
+                out.extend(find_tables(f, source))
+            except ParserError:
+                skipped.append(f.name)
+        if not out:
+            raise ParserError(f"{path}: no release table in this folder (looked at "
+                              f"{len(files)} file(s){': ' if files else ''}"
+                              f"{', '.join(skipped[:6])}{' ...' if len(skipped) > 6 else ''})")
+        return out
+    if path.suffix.lower() == ".zip":
+        reader = get_reader(source) if source else None
+        if reader is None or reader.multi_member:
+            members = _member_tables(path, source)
+            if len(members) > 1 or (members and source):
+                return members
+            if members:
+                m = members[0]
+                return [TableFile(path, m.source, m.member, m.year)]
+        if reader is None:
+            try:
+                found = detect_source(path)
+            except ParserError:
+                listed = zip_members(path)
+                raise ParserError(
+                    f"{path.name}: no table silkchain can read inside the archive (members: "
+                    f"{', '.join(listed[:6])}{' ...' if len(listed) > 6 else ''}); expected "
+                    "a release's table files (e.g. yearly ICIO CSVs, Eora26 T/FD/VA files, "
+                    "EXIOBASE Z.txt/Y.txt/x.txt)") from None
+            reader = get_reader(found)
+        return [TableFile(path, reader.name, None, reader.year_of(path.name))]
+    reader = get_reader(source or detect_source(path))
+    return [TableFile(path, reader.name, None, reader.year_of(path.name))]
 
 
 def parse(path: str | os.PathLike[str], source: str | None = None, **options: Any) -> RawTable:
@@ -160,9 +266,18 @@ def _read_any(path: str | os.PathLike[str], **options: Any) -> MRIOTable:
 
 def _load() -> None:
     from silkchain.io import registry
+    from silkchain.io.sources import (  # noqa: F401  (each module registers its reader)
+        adb_mrio,
+        eora26,
+        exiobase,
+        figaro,
+        generic,
+        oecd_icio,
+        wiod,
+    )
 
-    for mod in _MODULES:
-        importlib.import_module(f"{__name__}.{mod}")
+    order = ("oecd-icio", "wiod", "adb-mrio", "eora26", "figaro", "exiobase", "generic")
+    _READERS.update({k: _READERS.pop(k) for k in order if k in _READERS})
     for suffix in sorted({s for r in _READERS.values() for s in r.suffixes}):
         registry.register_reader(suffix, _read_any)
 

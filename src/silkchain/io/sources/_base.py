@@ -117,13 +117,19 @@ def read_member(path: Path, member: str) -> bytes:
         return zf.read(member)
 
 
+def read_member_head(path: Path, member: str, size: int = 1 << 16) -> bytes:
+    """The first ``size`` bytes of one member of a zip archive (without reading the rest)."""
+    with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+        return fh.read(size)
+
+
 def read_delimited(source: Path | bytes, name: str, *, sep: str = ",", header: Any = 0,
                    index_col: Any = 0, expect_min_cols: int = 2) -> pd.DataFrame:
     """Read a delimited text table as strings; a wrong delimiter or truncation is reported."""
     buf = io.BytesIO(source) if isinstance(source, bytes) else source
     try:
         frame = pd.read_csv(buf, sep=sep, header=header, index_col=index_col, dtype=str,
-                            keep_default_na=False, low_memory=False)
+                            keep_default_na=False, low_memory=False, encoding="utf-8-sig")
     except pd.errors.EmptyDataError:
         raise ParserError(f"{name}: the file is empty") from None
     except pd.errors.ParserError as err:
@@ -136,6 +142,78 @@ def read_delimited(source: Path | bytes, name: str, *, sep: str = ",", header: A
             f"{expect_min_cols}; is the delimiter {sep!r}? (the first line reads "
             f"{_first_line(source)!r}; try the layout's own delimiter, not {other!r})")
     return frame
+
+
+def first_line(source: Path | bytes) -> str:
+    """The first line of a text file or bytes, without byte-order mark or line end."""
+    if isinstance(source, bytes):
+        head = source[:1 << 20]
+    else:
+        with open(source, "rb") as fh:
+            head = fh.read(1 << 20)
+    return head.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8-sig", "replace")
+
+
+def read_matrix_csv(source: Path | bytes, name: str
+                    ) -> tuple[list[str], list[str], np.ndarray] | None:
+    """Fast path for a labelled numeric CSV: row labels, column labels, float64 values.
+
+    The first column holds row labels and the first line column labels (a
+    byte-order mark and CRLF line ends are accepted); every other cell must be
+    a number. The numbers are parsed straight into one float64 array (pyarrow's
+    multi-threaded CSV reader, else pandas' C parser), never through a labelled
+    frame of strings. Returns ``None`` when the fast path cannot read the file
+    (ragged rows, empty or non-numeric cells); callers then take the slow path,
+    which reports each problem by row and column.
+    """
+    import csv as _csv
+
+    header = next(_csv.reader([first_line(source)]), [])
+    cols = [c.strip() for c in header]
+    if len(cols) < 3:
+        return None
+    width = len(cols)
+    names = [f"f{i}" for i in range(width)]
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:  # pragma: no cover - pyarrow is in the io extra
+        return _read_matrix_pandas(source, cols)
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(source) if isinstance(source, bytes) else str(source),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1,
+                                           block_size=1 << 24),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: (pa.string() if i == 0 else pa.float64())
+                              for i, n in enumerate(names)},
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
+        return None
+    values = np.empty((table.num_rows, width - 1))
+    for j in range(1, width):
+        col = table.column(j)
+        if col.null_count:
+            return None
+        values[:, j - 1] = col.to_numpy()
+    rows = [str(r).strip() for r in table.column(0).to_pylist()]
+    del table
+    return rows, cols[1:], values
+
+
+def _read_matrix_pandas(source: Path | bytes, cols: list[str]
+                        ) -> tuple[list[str], list[str], np.ndarray] | None:
+    buf = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        frame = pd.read_csv(buf, header=None, skiprows=1, names=range(len(cols)),
+                            dtype={0: str, **{j: float for j in range(1, len(cols))}},
+                            keep_default_na=False, engine="c")
+    except (ValueError, pd.errors.ParserError):
+        return None
+    values = frame.iloc[:, 1:].to_numpy(dtype=float)
+    if np.isnan(values).any():
+        return None
+    return [str(r).strip() for r in frame[0]], cols[1:], values
 
 
 def _first_line(source: Path | bytes) -> str:

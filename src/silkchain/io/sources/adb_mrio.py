@@ -56,16 +56,24 @@ def parse(path: Path, *, year: int | None = None, sheet: str | None = None,
     economies = sum(1 for c in raw.countries if c.upper() != "ROW")
     edition = f"{economies}-economy"
     stem = f"{NAME}-{economies}" if economies in EDITIONS else NAME
-    m = _YEAR.search(path.name)
     original = list(raw.countries)
     raw.countries = [ADB_TO_ISO3.get(c, c) for c in original]
     raw.meta = base_meta(path, "ADB MRIO", edition, currency="USD", unit="millions",
                          price_basis="basic prices, " + ("constant" if constant else "current"),
-                         year=year or (int(m["year"]) if m else year_from_name(
-                             path.name.replace("2010-prices", ""))),
+                         year=year or year_of(path.name),
                          dataset_name=stem + ("-const" if constant else ""),
                          original_country_codes=",".join(original))
     return raw
+
+
+def year_of(name: str) -> int | None:
+    """The table year in an ADB MRIO file name (not the publication date).
+
+    >>> year_of("ADB-MRIO-2019_Dec2022.xlsx"), year_of("ADB-MRIO72-2021.xlsx")
+    (2019, 2021)
+    """
+    m = _YEAR.search(name)
+    return int(m["year"]) if m else year_from_name(name.replace("2010-prices", ""))
 
 
 def sniff(path: Path) -> bool:
@@ -78,4 +86,4 @@ def sniff(path: Path) -> bool:
 
 
 register(SourceReader(NAME, "ADB MRIO (xlsx; 62, 72, 73 economies; current and constant "
-                      "prices)", (".xlsx",), parse, sniff, pattern=_FILE))
+                      "prices)", (".xlsx",), parse, sniff, pattern=_FILE, year_of=year_of))

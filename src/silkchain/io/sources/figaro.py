@@ -146,6 +146,15 @@ def parse(path: Path, *, year: int | None = None, **_: Any) -> RawTable:
                     V=V, va_rows=[r.split("_", 1)[1] for r in va] or None, meta=meta)
 
 
+def year_of(name: str) -> int | None:
+    """The table year in a FIGARO file name (the edition ``_23ed`` is not a year).
+
+    >>> year_of("matrix_eu-ic-io_ind-by-ind_23ed_2020.csv")
+    2020
+    """
+    return year_from_name(re.sub(r"_\d\ded", "", name))
+
+
 def sniff(path: Path) -> bool:
     """A FIGARO file name, or a first line starting ``rowLabels`` or with flat columns."""
     if _FILE.search(path.name):
@@ -157,4 +166,4 @@ def sniff(path: Path) -> bool:
 
 
 register(SourceReader(NAME, "Eurostat FIGARO industry-by-industry CSV (matrix and flat)",
-                      (".csv",), parse, sniff, pattern=_FILE))
+                      (".csv",), parse, sniff, pattern=_FILE, year_of=year_of))

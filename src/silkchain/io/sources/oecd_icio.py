@@ -1,10 +1,14 @@
-"""OECD Inter-Country Input-Output tables (ICIO), releases 2016, 2018, 2021 and 2023.
+"""OECD Inter-Country Input-Output tables (ICIO), releases 2016, 2018, 2021, 2023 and 2025.
 
-Layout (one CSV per year, ``ICIO2023_2020.csv``, ``ICIO2018_2015.csv``, also
-inside a zip): the first column holds row labels, the first line column
-labels. Industries are ``CCC_SECTOR`` (``AUS_D01T02``; 2018: ``AUS_01T03``;
-2016: ``AUS_C01T05``), country-major. Final-demand columns are
-``CCC_CATEGORY`` with categories HFCE, NPISH, GGFC, GFCF, INVNT and DPABR
+Layout (one CSV per year, ``ICIO2023_2020.csv``, ``ICIO2018_2015.csv``, or
+several yearly members of one zip, ``2020.csv``, ``ICIO2021_2018.csv``,
+``2022_SML.csv``; a byte-order mark and CRLF line ends are accepted): the
+first column holds row labels, the first line column labels. Industries are
+``CCC_SECTOR``, country-major: 2025 ``AUS_A01`` .. ``AUS_C24A`` .. ``AUS_T``
+(50 industries), 2023 ``AUS_A01_02`` .. ``AUS_T`` (45), 2021 ``AUS_D01T02``
+(45), 2018 ``AUS_01T03`` (36), 2016 ``AUS_C01T05`` (34). The release is read
+from the file or member name (``ICIO2023``) or else from the industry codes.
+Final-demand columns are ``CCC_CATEGORY`` with categories HFCE, NPISH, GGFC, GFCF, INVNT and DPABR
 (2023/2021), P33 (2018: direct purchases by non-residents) or DIRP (2016).
 After the industry rows come TLS (2016/2018: TAXSUB) and VA (VALU) rows and an
 output row OUT (OUTPUT); the last column is OUT (TOTAL). The rows and columns
@@ -26,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from silkchain.errors import ParserError
 from silkchain.io.sources import SourceReader, register
@@ -35,9 +38,12 @@ from silkchain.io.sources._base import (
     base_meta,
     check_unique,
     country_sector_grid,
+    first_line,
     pick_columns,
     read_delimited,
+    read_matrix_csv,
     read_member,
+    read_member_head,
     to_numeric,
     year_from_name,
     zip_members,
@@ -52,27 +58,49 @@ SPLITS = {"CN1": "CHN", "CN2": "CHN", "MX1": "MEX", "MX2": "MEX"}
 _FILE = re.compile(r"ICIO[-_]?(?P<release>20\d\d)", re.IGNORECASE)
 
 
-def _release(path: Path, sectors: list[str]) -> str:
-    m = _FILE.search(path.name)
-    if m:
-        return m["release"]
-    if sectors and sectors[0].startswith("C"):
-        return "2016"
-    if sectors and sectors[0][0].isdigit():
-        return "2018"
-    return "2023" if "D05T06" in sectors else "2021"
+def _release(names: list[str], sectors: list[str]) -> str:
+    for name in names:
+        m = _FILE.search(name)
+        if m:
+            return m["release"]
+    from silkchain.concordances.broad import load
+
+    fits = [key for key in _EDITIONS if set(sectors) <= set(load(key).codes)]
+    return _EDITIONS[fits[0]] if fits else "unknown"
 
 
-def _load_frame(path: Path) -> tuple[pd.DataFrame, str]:
-    if path.suffix.lower() == ".zip":
-        members = [m for m in zip_members(path) if m.lower().endswith(".csv")]
+#: Broad-classification concordance of each edition's industry list, most specific first.
+_EDITIONS = {"oecd34": "2016", "oecd36": "2018", "oecd45": "2021", "oecd45l": "2023",
+             "oecd50": "2025"}
+
+
+def csv_members(path: Path) -> list[str]:
+    """CSV members of a zip archive (macOS resource forks left out)."""
+    return [m for m in zip_members(path) if m.lower().endswith(".csv")
+            and not m.startswith("__MACOSX/") and not m.rsplit("/", 1)[-1].startswith("._")]
+
+
+def _load(path: Path, member: str | None) -> tuple[Path | bytes, str]:
+    if path.suffix.lower() != ".zip":
+        return path, path.name
+    if member is None:
+        members = csv_members(path)
         if len(members) != 1:
-            raise ParserError(f"{path.name}: expected one CSV table inside the zip, found "
-                              f"{len(members)} ({', '.join(members[:5]) or 'none'}); unzip "
-                              "it and import the year you want")
-        return read_delimited(read_member(path, members[0]), f"{path.name}/{members[0]}",
-                              expect_min_cols=3), f"{path.name}/{members[0]}"
-    return read_delimited(path, path.name, expect_min_cols=3), path.name
+            raise ParserError(f"{path.name}: holds {len(members)} CSV tables "
+                              f"({', '.join(members[:5]) or 'none'}); name one with member= "
+                              "(`silkchain import` reads every year of the archive)")
+        member = members[0]
+    return read_member(path, member), f"{path.name}/{member}"
+
+
+def _values(data: Path | bytes, name: str) -> tuple[list[str], list[str], np.ndarray]:
+    fast = read_matrix_csv(data, name)
+    if fast is not None:
+        return fast
+    frame = read_delimited(data, name, expect_min_cols=3)
+    rows = [str(r).strip() for r in frame.index]
+    cols = [str(c).strip() for c in frame.columns]
+    return rows, cols, frame.to_numpy(dtype=object)  # converted after the layout checks
 
 
 def _split(label: str, name: str, axis: str) -> tuple[str, str]:
@@ -84,11 +112,11 @@ def _split(label: str, name: str, axis: str) -> tuple[str, str]:
 
 
 def parse(path: Path, *, keep_splits: bool = False, year: int | None = None,
-          **_: Any) -> RawTable:
-    """Parse an ICIO CSV (or a zip holding one) into a :class:`RawTable`."""
-    frame, name = _load_frame(path)
-    rows = [str(r).strip() for r in frame.index]
-    cols = [str(c).strip() for c in frame.columns]
+          member: str | None = None, **_: Any) -> RawTable:
+    """Parse an ICIO CSV (or one CSV ``member`` of a zip) into a :class:`RawTable`."""
+    data, name = _load(path, member)
+    rows, cols, values = _values(data, name)
+    del data
     check_unique(rows, name, "row")
     check_unique(cols, name, "column")
     ind_rows = [r for r in rows if r not in VA_ROWS + OUTPUT_LABELS]
@@ -124,7 +152,8 @@ def parse(path: Path, *, keep_splits: bool = False, year: int | None = None,
             categories.append(k)
         if c not in fd_countries:
             fd_countries.append(c)
-    values = to_numeric(frame.to_numpy(), name, rows, cols)
+    if values.dtype == object:  # slow path: report each non-numeric cell by label
+        values = to_numeric(values, name, rows, cols)
     r_idx = {r: i for i, r in enumerate(rows)}
     c_idx = {c: i for i, c in enumerate(cols)}
     ri = [r_idx[r] for r in ind_rows]
@@ -149,10 +178,12 @@ def parse(path: Path, *, keep_splits: bool = False, year: int | None = None,
     for g, c in enumerate(with_fd):  # split halves without final demand keep zero columns
         pos = order.index(c)
         Y[:, pos * K:(pos + 1) * K] = Yall[:, picked[g * K:(g + 1) * K]]
-    release = _release(path, sectors)
+    release = _release([path.name, member or ""], sectors)
     meta = base_meta(path, "OECD ICIO", release, currency="USD", unit="millions",
                      price_basis="basic prices, current",
-                     year=year or year_from_name(path.name))
+                     year=year or year_from_name(member or path.name))
+    if member:
+        meta["member"] = member
     meta["dataset_name"] = f"{NAME}-{release}" + ("-splits" if keep_splits and splits else "")
     return RawTable(Z=Z, Y=Y, countries=order, sectors=sectors, fd_categories=categories,
                     x=x, V=V, va_rows=extra_rows or None, meta=meta, notes=notes)
@@ -202,18 +233,29 @@ def _reorder(Z, Y, x, V, countries, order, N):
             None if V is None else V[:, perm])
 
 
+_HEAD = re.compile(r"[A-Z][A-Z0-9]{2}_(?:[A-Z]|[CD]?\d\d)\w*")
+
+
+def sniff_text(name: str, head: str) -> bool:
+    """An ICIO file or member name, or a first line whose second cell reads like ``AUS_D01T02``."""
+    if _FILE.search(name):
+        return True
+    cells = [c.strip().strip('"') for c in head.split(",")]
+    return len(cells) > 2 and bool(_HEAD.fullmatch(cells[1])) and \
+        bool(_HEAD.fullmatch(cells[2]))
+
+
 def sniff(path: Path) -> bool:
-    """An ICIO file name, or a first line starting with industry labels like ``AUS_D01T02``."""
+    """An ICIO file name, a first line with industry labels, or a zip of such CSVs."""
     if _FILE.search(path.name):
         return True
     if path.suffix.lower() == ".zip":
-        members = zip_members(path)
-        return any(_FILE.search(m) for m in members)
-    with open(path, "rb") as fh:
-        head = fh.read(2000).decode("utf-8", "replace").split("\n", 1)[0]
-    cells = [c.strip().strip('"') for c in head.split(",")]
-    return len(cells) > 2 and bool(re.fullmatch(r"[A-Z0-9]{3}_(D|C)?\d\d\w*", cells[1]))
+        members = csv_members(path)
+        return bool(members) and all(sniff_text(m, first_line(read_member_head(path, m)))
+                                     for m in members[:2])
+    return sniff_text(path.name, first_line(path))
 
 
-register(SourceReader(NAME, "OECD ICIO 2016, 2018, 2021, 2023 (CSV, zipped or not)",
-                      (".csv", ".zip"), parse, sniff, pattern=_FILE))
+register(SourceReader(NAME, "OECD ICIO 2016, 2018, 2021, 2023, 2025 (CSV, zipped or not)",
+                      (".csv", ".zip"), parse, sniff, pattern=_FILE, sniff_text=sniff_text,
+                      multi_member=True))

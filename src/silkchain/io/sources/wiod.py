@@ -143,6 +143,16 @@ def _ffill(values: Any) -> list[str]:
     return out
 
 
+def year_of(name: str) -> int | None:
+    """The table year in a WIOD file name (``wiot11_row_apr12`` is 2011).
+
+    >>> year_of("wiot11_row_apr12.xlsx"), year_of("WIOT2014_Nov16_ROW.xlsb")
+    (2011, 2014)
+    """
+    m = _2016.search(name)
+    return int(m["year"]) if m else _year_2013(name) or year_from_name(name)
+
+
 def sniff(path: Path) -> bool:
     """A WIOD file name, or a sheet with WIOD's or Long-run WIOD's header rows."""
     if _2016.search(path.name) or _2013.search(path.name) or _LR.search(path.name):
@@ -155,4 +165,4 @@ def sniff(path: Path) -> bool:
 register(SourceReader(NAME, "WIOD 2016 (.xlsb/.xlsx), WIOD 2013, Long-run WIOD",
                       (".xlsb", ".xlsx"), parse, sniff,
                       pattern=re.compile(f"{_2016.pattern}|{_2013.pattern}|{_LR.pattern}",
-                                         re.IGNORECASE)))
+                                         re.IGNORECASE), year_of=year_of))
