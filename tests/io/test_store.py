@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 import silkchain
 from silkchain.cli.app import build_app
 from silkchain.errors import DatasetNotFoundError
-from silkchain.store import Store, default_root
+from silkchain.io.store import Store, default_root
 
 MOCK = Path(__file__).parents[1] / "data" / "mock"
 
@@ -92,7 +92,7 @@ def test_killed_import_leaves_store_readable(home: Path) -> None:
     Store().put_table(silkchain.read(MOCK / "ICIO2016_2011.csv"), "keep:1")
     script = textwrap.dedent(f"""
         import os, numpy as np, silkchain
-        from silkchain.store import Store
+        from silkchain.io.store import Store
         real = np.save
         def save(path, arr):
             real(path, arr)

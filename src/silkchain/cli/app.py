@@ -1,14 +1,43 @@
-"""Build the Typer application from every ``silkchain.cli.cmd_*`` module."""
+"""Build the Typer application: every command module registered explicitly, in one list.
+
+Adding a command = a module ``silkchain/cli/cmd_<name>.py`` with a
+``register(app)`` function, plus one line in :data:`COMMAND_MODULES` below.
+"""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from functools import lru_cache
 
 import typer
 
-import silkchain.cli as cli_pkg
+from silkchain.cli import (
+    cmd_aggregate,
+    cmd_bri,
+    cmd_decompose,
+    cmd_groups,
+    cmd_import,
+    cmd_indicators,
+    cmd_panel,
+    cmd_report,
+    cmd_scenario,
+    cmd_serve,
+    cmd_table,
+)
+
+#: The command modules, in the order their commands are listed by ``silkchain --help``.
+COMMAND_MODULES = (
+    cmd_table,
+    cmd_import,
+    cmd_aggregate,
+    cmd_groups,
+    cmd_decompose,
+    cmd_indicators,
+    cmd_panel,
+    cmd_bri,
+    cmd_scenario,
+    cmd_report,
+    cmd_serve,
+)
 
 
 @lru_cache(maxsize=1)
@@ -22,8 +51,6 @@ def build_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
     )
-    for mod in sorted(m.name for m in pkgutil.iter_modules(cli_pkg.__path__)):
-        if mod.startswith("cmd_"):
-            module = importlib.import_module(f"silkchain.cli.{mod}")
-            module.register(app)
+    for module in COMMAND_MODULES:
+        module.register(app)
     return app

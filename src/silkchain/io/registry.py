@@ -3,10 +3,15 @@
 Resolution order for ``read(ref)``:
 
 1. a bundled dataset id, ``wiod2013:YEAR``;
-2. a dataset id of the local store (``oecd-icio-2023:2020``), when the store
-   module is installed (see :func:`register_dataset_resolver`);
+2. a dataset id of the local store (``oecd-icio-2023:2020``,
+   :mod:`silkchain.io.store`; it needs the ``io`` extra), then any resolver
+   added with :func:`register_dataset_resolver`;
 3. a path to a file: ``.npz`` in the interchange layout, or any source format
-   with a registered reader (:func:`register_reader`).
+   with a registered reader (:func:`register_reader`; the readers of
+   :mod:`silkchain.io.sources` register themselves when it is imported).
+
+Nothing is imported by name: the store and the readers are plain imports,
+made when first needed so that ``import silkchain`` stays light.
 
 Errors name what was tried and list what is available.
 """
@@ -14,7 +19,6 @@ Errors name what was tried and list what is available.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,9 +28,11 @@ import pandas as pd
 from silkchain.errors import DatasetNotFoundError
 from silkchain.io import bundled
 from silkchain.io.npz import read_npz, write_npz
+from silkchain.io.store import DATASET_ID
 from silkchain.table import MRIOTable
 
-DATASET_ID = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9_.-]*):(?P<key>[A-Za-z0-9_.-]+)$")
+__all__ = ["DATASET_ID", "dataset_ids", "datasets", "read", "read_panel",
+           "register_dataset_resolver", "register_reader", "write"]
 
 #: Readers by file suffix (lower case, with the dot); each takes a path and options.
 _SUFFIX_READERS: dict[str, Callable[..., MRIOTable]] = {".npz": read_npz}
@@ -53,15 +59,33 @@ def register_dataset_resolver(
 
 
 def _load_plugins() -> None:
-    """Import optional modules that register readers and resolvers, if installed."""
-    import importlib
+    """Import the release readers, which register their suffixes (needs the ``io`` extra)."""
+    try:
+        import silkchain.io.sources  # noqa: F401  (registers its readers on import)
+    except ModuleNotFoundError as err:
+        if err.name is None or err.name.startswith("silkchain"):
+            raise  # a missing module of silkchain itself is a bug, not a missing extra
 
-    for mod in ("silkchain.io.sources", "silkchain.store"):
+
+def _store_resolvers() -> list[Callable[[str], MRIOTable | None]]:
+    """The local store's resolver (when its optional packages are installed), then others."""
+    try:
+        from silkchain.io import store
+    except ModuleNotFoundError:  # pragma: no cover - the store needs only the core
+        return list(_DATASET_RESOLVERS)
+    return [_optional(store.resolve), *_DATASET_RESOLVERS]
+
+
+def _optional(fn: Callable[[str], MRIOTable | None]) -> Callable[[str], MRIOTable | None]:
+    def call(ref: str) -> MRIOTable | None:
         try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as err:
-            if err.name is None or not (mod.startswith(err.name) or err.name.startswith(mod)):
-                continue  # an optional dependency of the plug-in is missing
+            return fn(ref)
+        except ModuleNotFoundError as err:  # duckdb/platformdirs (the io extra) missing
+            if err.name is None or err.name.startswith("silkchain"):
+                raise
+            return None
+
+    return call
 
 
 def read(ref: str | os.PathLike[str] | MRIOTable, **options: Any) -> MRIOTable:
@@ -93,8 +117,7 @@ def read(ref: str | os.PathLike[str] | MRIOTable, **options: Any) -> MRIOTable:
             if options:
                 return bundled.load_with(int(key), **options)
             return bundled.load(int(key))
-        _load_plugins()
-        for resolver in _DATASET_RESOLVERS:
+        for resolver in _store_resolvers():
             table = resolver(text)
             if table is not None:
                 return table
@@ -153,7 +176,13 @@ def datasets() -> pd.DataFrame:
          "countries": 41, "sectors": 35, "where": "bundled"}
         for y in bundled.YEARS
     ]
-    _load_plugins()
+    from silkchain.io import store
+
+    try:
+        rows.extend(store.listing())
+    except ModuleNotFoundError as err:  # duckdb/platformdirs (the io extra) missing
+        if err.name is None or err.name.startswith("silkchain"):
+            raise
     for lister in _DATASET_LISTERS:
         rows.extend(lister())
     return pd.DataFrame(rows, columns=["id", "source", "release", "year", "countries",

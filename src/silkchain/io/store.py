@@ -32,11 +32,13 @@ import pandas as pd
 from silkchain.errors import DatasetNotFoundError
 from silkchain.io.atomic import atomic_path
 from silkchain.io.npz import sha256_file
-from silkchain.io.registry import DATASET_ID, register_dataset_resolver
 from silkchain.labels import Labels
 from silkchain.table import MRIOTable
 
-__all__ = ["Store", "default_root"]
+__all__ = ["DATASET_ID", "Store", "default_root", "listing", "resolve"]
+
+#: A dataset id ``NAME:KEY`` (``oecd-icio-2023:2020``).
+DATASET_ID = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9_.-]*):(?P<key>[A-Za-z0-9_.-]+)$")
 
 ARRAYS = ("Z", "Y", "x", "V")
 _COLUMNS = ("id", "name", "key", "source", "release", "year", "countries", "sectors",
@@ -275,23 +277,16 @@ class Store:
 
 
 # ---------------------------------------------------------------------- registry hooks
-def _resolve(dataset_id: str) -> MRIOTable | None:
-    try:
-        store = Store()
-        return store.read(dataset_id) if dataset_id in store else None
-    except ImportError:
-        return None
+def resolve(dataset_id: str) -> MRIOTable | None:
+    """The table of ``dataset_id`` in the default store, or ``None`` when it is not there."""
+    store = Store()
+    return store.read(dataset_id) if dataset_id in store else None
 
 
-def _list() -> list[dict[str, Any]]:
-    try:
-        frame = Store().catalog()
-    except ImportError:
-        return []
+def listing() -> list[dict[str, Any]]:
+    """The default store's datasets as rows of :func:`silkchain.datasets`."""
+    frame = Store().catalog()
     return [{"id": r.id, "source": r.source, "release": r.release,
              "year": None if pd.isna(r.year) else int(r.year), "countries": int(r.countries),
              "sectors": int(r.sectors), "where": "store"}
             for r in frame.itertuples(index=False)]
-
-
-register_dataset_resolver(_resolve, _list)
