@@ -16,7 +16,7 @@ from silkchain.concordances.broad import classify, resolve_broad
 from silkchain.errors import ParserError
 from silkchain.io.sources import find_tables, read_source
 from silkchain.io.sources.release import import_release
-from silkchain.store import Store
+from silkchain.io.store import Store
 
 runner = CliRunner()
 YEARS = (2018, 2019, 2020)

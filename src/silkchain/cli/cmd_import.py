@@ -41,8 +41,8 @@ def import_cmd(
     a progress bar; --years chooses among them.
     """
     from silkchain.io.sources.release import Imported, import_release
+    from silkchain.io.store import Store
     from silkchain.panel import parse_years
-    from silkchain.store import Store
 
     store = Store()
     with user_errors(), Progress(TextColumn("{task.description}"), BarColumn(),

@@ -93,7 +93,7 @@ def import_release(path: str | os.PathLike[str], source: str | None = None, *,
         Nothing readable in ``path``, years that do not exist, or a table that
         does not follow its layout (the message names file/member, row, column).
     """
-    from silkchain.store import Store
+    from silkchain.io.store import Store
 
     store = store if store is not None else Store()
     path = Path(path)
