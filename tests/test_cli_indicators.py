@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 from silkchain.cli.app import build_app
 from silkchain.io.registry import write
-from silkchain.measures.indicators import MEASURES, indicators
+from silkchain.measures.catalogue import MEASURES
+from silkchain.measures.indicators import choices, indicators
 from silkchain.measures.participation import koopman
 
 runner = CliRunner()
@@ -37,13 +38,17 @@ def test_csv_from_file_matches_api(leather_npz, leather, tmp_path):
                                       "-m", "EXGR_DVA", "--output", str(out)])
     assert res.exit_code == 0, res.output
     f = pd.read_csv(out, keep_default_na=False)
-    assert list(f.columns) == ["country", "sector", "partner", "measure", "value"]
+    assert list(f.columns) == ["year", "country", "sector", "partner", "measure", "value",
+                               "unit"]
     part = f[f.measure == "koopman.participation"].value.astype(float).to_numpy()
     exp = koopman(leather)
     np.testing.assert_allclose(part, exp[exp.measure == "participation"].value, rtol=1e-12)
     dva = f[f.measure == "EXGR_DVA"].value.astype(float).to_numpy()
     np.testing.assert_allclose(dva, [53.689956, 92.461753, 111.290583], atol=5e-7)
-    assert set(f.sector) == {"_T"} and set(f.partner) == {"W"}
+    assert set(f.sector) == {"_T"} and set(f.partner) == {"_T"}
+    units = dict(zip(f.measure, f.unit, strict=False))
+    assert units["koopman.participation"] == "share of gross exports"
+    assert units["koopman.position"] == "log index"
 
 
 @pytest.mark.parametrize("suffix", [".parquet", ".xlsx"])
@@ -83,7 +88,7 @@ def test_errors(leather_npz, tmp_path):
     res = runner.invoke(build_app(), ["indicators", str(leather_npz), "-m", "upstream",
                                       "-o", str(tmp_path / "x.csv")])
     assert res.exit_code == 1
-    assert "unknown measure(s): upstream; valid: tiva, koopman" in " ".join(res.output.split())
+    assert "unknown measure(s): upstream; valid: bm, bm_sector" in " ".join(res.output.split())
     res = runner.invoke(build_app(), ["indicators", str(leather_npz), "-m", "koopman",
                                       "-o", str(tmp_path / "x.txt")])
     assert res.exit_code == 1 and "unsupported output suffix '.txt'" in res.output
@@ -101,8 +106,8 @@ def test_dispatcher_api(leather):
     assert f.attrs["koopman_kww"]["variant"] == "kww"
     assert set(f.loc[f.measure == "apl.APL", "partner"]) <= {
         f"{c}/{s}" for c in leather.labels.countries for s in leather.labels.sectors}
-    assert len(MEASURES) > 40
+    assert len(choices()) > 40 and set(MEASURES) <= set(choices())
     from silkchain.errors import MeasureError
 
-    with pytest.raises(MeasureError, match=r"no measure named; valid: tiva"):
+    with pytest.raises(MeasureError, match=r"no measure named; valid: bm"):
         indicators(leather, [])

@@ -8,8 +8,7 @@ bundled WIOD years, the labelled layer and every error path.
 
 from __future__ import annotations
 
-import sys
-import types
+import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +23,7 @@ from silkchain.core import decompositions as cd
 from silkchain.core.blocks import country_column_mask, diag_blocks, sum_by_country
 from silkchain.core.leontief import LeontiefSolver
 from silkchain.errors import MeasureError, ShapeError, SingularSystemError
+from silkchain.measures import catalogue, value_added
 from silkchain.measures import decompose as md
 from silkchain.measures.tidy import pivot_wide
 
@@ -80,7 +80,7 @@ def test_leontief_frames_match_vectors(reftable, post, key):
     t, ref = reftable
     f = md.leontief(t, post=post)
     expected = np.asarray(ref["indicators"][key])
-    assert f["term"].unique().tolist() == [md._POST_TERM[post]]
+    assert f["term"].unique().tolist() == [value_added._POST_TERM[post]]
     assert_allclose(f["value"].to_numpy().reshape(expected.shape), expected, **TOL)
     C, S = list(t.labels.countries), list(t.labels.sectors)
     assert f["source_country"].iloc[0] == C[0] and f["source_sector"].iloc[1] == S[0]
@@ -366,11 +366,13 @@ def test_decompose_bm_delegates_with_all_arguments(leather, monkeypatch):
         calls.append((table, level, perspective, approach, groups))
         return pd.DataFrame({"exporter": ["x"], "term": ["GEXP"], "value": [1.0]})
 
-    module = types.ModuleType("silkchain.measures.borin_mancini")
-    module.bm = fake_bm  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "silkchain.measures.borin_mancini", module)
-    out = md.decompose(leather, "bm", level="bilateral", perspective="world", approach="sink",
-                       groups={"AT": ["Argentina", "Turkey"]})
+    real = catalogue.MEASURES["bm"]
+    catalogue.register(dataclasses.replace(real, function=fake_bm), replace=True)
+    try:
+        out = md.decompose(leather, "bm", level="bilateral", perspective="world", approach="sink",
+                           groups={"AT": ["Argentina", "Turkey"]})
+    finally:
+        catalogue.register(real, replace=True)
     assert out["term"].tolist() == ["GEXP"]
     assert calls == [(leather, "bilateral", "world", "sink", {"AT": ["Argentina", "Turkey"]})]
 
@@ -391,7 +393,7 @@ def test_groups_merge_countries_before_decomposing(wiod2011):
 
 # ---------------------------------------------------------------------------- errors
 @pytest.mark.parametrize(("kwargs", "match"), [
-    ({"method": "foo"}, r"unknown method 'foo'; available: leontief, vax, kww, wwz, bm"),
+    ({"method": "foo"}, r"unknown method 'foo'; available: bm, vax, kww, wwz, leontief"),
     ({"method": "kww", "level": "sector"},
      r"method 'kww' does not support level 'sector'; supported: country \(KWW is meaningful"),
     ({"method": "kww", "level": "bilateral"}, r"does not support level 'bilateral'"),

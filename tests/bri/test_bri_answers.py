@@ -298,7 +298,7 @@ def test_upgrading_on_one_year_warns(small2011):
 # ------------------------------------------------------------------------------ WIOD 2011
 @pytest.fixture(scope="module")
 def wiod_answers(wiod2011):
-    return {name: fn(wiod2011) for name, fn in bri.ANSWERS.items()}
+    return {name: a.function(wiod2011) for name, a in bri.ANSWERS.items()}
 
 
 @pytest.mark.slow

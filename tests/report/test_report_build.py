@@ -12,9 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from silkchain.bri import position
+from silkchain.bri.answers import ANSWERS, Answer, Parameter
 from silkchain.cli.app import build_app
 from silkchain.report import build as build_mod
-from silkchain.report.build import Step, build_report
+from silkchain.report.build import build_report
 
 from .shared import YEARS, small_report
 
@@ -100,17 +101,26 @@ def test_scenario_names_its_countries_first(result):
     assert chn < 0  # China loses the output that moves
 
 
-def test_a_missing_answer_is_shown_as_missing(tmp_path, monkeypatch):
-    monkeypatch.setattr(build_mod, "STEPS", (
-        Step("position", "position", "silkchain.bri", "position"),
-        Step("nosuch", "an answer that is not there", "silkchain.bri", "nosuch_answer"),
-    ))
+def test_answers_come_from_the_catalogue_and_single_years_say_what_is_left_out(
+        tmp_path, monkeypatch):
+    """One year: an answer needing two years is left out with its reason; an answer
+    registered without a report section is shown as a table."""
+    def dummy(source, group=None, years=None, scheduler=None, *, hub="CHN", progress=False,
+              cache=True):
+        return position(source, group=group, years=years, scheduler=scheduler, hub=hub,
+                        cache=cache)
+
+    chosen = {k: ANSWERS[k] for k in ("position", "upgrading_paths")}
+    chosen["dummy"] = Answer("dummy", "Dummy answer", dummy, "all", 1, "dummy", "A test.",
+                             (Parameter("hub", "CHN", "Hub.", role="hub"),))
+    monkeypatch.setattr(build_mod, "ANSWERS", chosen)
     res = build_report("wiod2013:2011", output=tmp_path, scenario=False, cache=False)
-    assert res.missing == ["an answer that is not there: silkchain.bri.nosuch_answer is not "
-                           "available in this installation"]
+    assert res.missing == ["Upgrading paths needs at least 2 years (the slopes of "
+                           "value-added RCA and position over time); 1 year given"]
     html = res.html.read_text(encoding="utf-8")
-    assert "silkchain.bri.nosuch_answer is not available" in html
+    assert "Upgrading paths needs at least 2 years" in html
     assert [c.key for c in res.report.charts] == ["position-china"]
+    assert "dummy" in res.report.frames
 
 
 def test_unknown_source_is_a_clear_error(tmp_path):

@@ -19,7 +19,10 @@ function               question
                        sectors close to current strengths (product-space proximity)
 =====================  ============================================================
 
-Every answer takes a table, a dataset id or a panel source (``"wiod2013"``:
+The answers are listed once, in :data:`silkchain.bri.answers.ANSWERS` (key ->
+:class:`~silkchain.bri.answers.Answer`: function, command name, options, the
+years it needs); the report, the dashboard and the ``silkchain bri`` commands
+loop over it. Every answer takes a table, a dataset id or a panel source (``"wiod2013"``:
 every year, computed on Dask) and returns ``year, country, sector, partner,
 measure, value`` with coverage (which group members are in the table and which
 are hidden in its rest of world) and caveats in ``frame.attrs``;
@@ -32,13 +35,7 @@ from typing import Any
 
 import pandas as pd
 
-from silkchain.bri import china_hub as _hub
-from silkchain.bri import network as _network
-from silkchain.bri import participation as _participation
-from silkchain.bri import position as _position
-from silkchain.bri import smile as _smile
-from silkchain.bri import upgrading as _upgrading
-from silkchain.bri import value_capture as _value_capture
+from silkchain.bri.answers import ANSWERS
 from silkchain.bri.china_hub import china_hub
 from silkchain.bri.common import describe
 from silkchain.bri.network import va_network
@@ -49,35 +46,15 @@ from silkchain.bri.upgrading import upgrading_paths
 from silkchain.bri.value_capture import value_capture
 from silkchain.errors import MeasureError
 
-_CHARTS = {
-    "value_capture": _value_capture.chart_data,
-    "participation_gains": _participation.chart_data,
-    "position": _position.chart_data,
-    "china_hub": _hub.chart_data,
-    "va_network": _network.chart_data,
-    "smile_curve": _smile.chart_data,
-    "upgrading_paths": _upgrading.chart_data,
-}
-
-#: The answers by command-line name.
-ANSWERS = {
-    "value-capture": value_capture,
-    "participation": participation_gains,
-    "position": position,
-    "china-hub": china_hub,
-    "network": va_network,
-    "smile": smile_curve,
-    "upgrading": upgrading_paths,
-}
-
 
 def chart_data(frame: pd.DataFrame, **options: Any) -> dict[str, Any]:
     """Chart-ready data (a plain dict) for the frame of any answer (``attrs["answer"]``)."""
     answer = frame.attrs.get("answer")
-    if answer not in _CHARTS:
+    charts = {k: a.chart for k, a in ANSWERS.items() if a.chart is not None}
+    if answer not in charts:
         raise MeasureError(f"chart_data needs the frame of a Belt and Road answer "
-                           f"(attrs['answer'] in {', '.join(_CHARTS)}); got {answer!r}")
-    return _CHARTS[answer](frame, **options)
+                           f"(attrs['answer'] in {', '.join(charts)}); got {answer!r}")
+    return charts[answer](frame, **options)
 
 
 __all__ = [

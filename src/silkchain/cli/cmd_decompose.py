@@ -10,16 +10,16 @@ import typer
 
 from silkchain.cli.common import TABLE_HELP, console, fail, user_errors, with_progress, write_frame
 from silkchain.io.registry import read
+from silkchain.measures.catalogue import of_kind
 
 
-class Method(StrEnum):
-    """Decomposition methods (see ``docs/commands/decompose.md``)."""
+def method_help() -> str:
+    """The ``--method`` help: the catalogue's decompositions (read when the app is built)."""
+    return ", ".join(f"{name} ({m.title})" for name, m in of_kind("decomposition").items())
 
-    leontief = "leontief"
-    vax = "vax"
-    kww = "kww"
-    wwz = "wwz"
-    bm = "bm"
+
+#: The ``--method`` help; :func:`register` refreshes it from the catalogue.
+METHOD_HELP = method_help()
 
 
 class Level(StrEnum):
@@ -78,10 +78,7 @@ def decompose_cmd(
     table: Annotated[str, typer.Argument(help=TABLE_HELP)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output file: .csv, .parquet "
                                          "or .xlsx (long layout).")],
-    method: Annotated[Method, typer.Option(help="leontief (VB decompositions), vax "
-                                           "(Johnson-Noguera), kww (Koopman-Wang-Wei, 9 "
-                                           "terms), wwz (Wang-Wei-Zhu, 16 terms) or bm "
-                                           "(Borin-Mancini).")] = Method.wwz,
+    method: Annotated[str, typer.Option(help=METHOD_HELP)] = "wwz",
     level: Annotated[Level, typer.Option(help="country, sector or bilateral (supported "
                                          "levels depend on the method).")] = Level.country,
     perspective: Annotated[Perspective, typer.Option(help="exporter or world (bm only).")
@@ -101,6 +98,9 @@ def decompose_cmd(
     """
     from silkchain.measures.decompose import decompose
 
+    available = of_kind("decomposition")
+    if method not in available:
+        raise fail(f"unknown method {method!r}; available: {', '.join(available)}")
     groups = parse_groups(group)
     suffix = output.suffix.lower()
     if suffix not in (".csv", ".parquet", ".xlsx"):
@@ -109,16 +109,18 @@ def decompose_cmd(
     with user_errors():
         t = with_progress(f"reading {table}", read, table)
         frame = with_progress(
-            f"{method.value} decomposition ({level.value})", decompose, t, method.value,
+            f"{method} decomposition ({level.value})", decompose, t, method,
             level=level.value, perspective=perspective.value, approach=approach.value,
             groups=groups, post=post.value)
     if suffix == ".xlsx" and len(frame) > 1_048_575:
         raise fail(f"{len(frame):,} rows do not fit an Excel sheet (1,048,575 rows); write "
                    ".csv or .parquet, or choose a coarser --level")
-    with_progress(f"writing {output.name}", write_frame, frame, output, sheet=method.value)
+    with_progress(f"writing {output.name}", write_frame, frame, output, sheet=method)
     console.print(f"wrote {len(frame):,} rows to {output}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``decompose`` to ``app``."""
+    """Add ``decompose`` to ``app`` (``--method`` lists the catalogue as it is now)."""
+    global METHOD_HELP
+    METHOD_HELP = method_help()  # typer reads the annotation when it builds the command
     app.command("decompose")(decompose_cmd)

@@ -9,22 +9,29 @@ import typer
 
 from silkchain.cli.common import TABLE_HELP, console, fail, user_errors, with_progress, write_frame
 from silkchain.io.registry import read
-from silkchain.measures.indicators import DEFAULT_MEASURES, MEASURES, indicators
+from silkchain.measures.catalogue import names
+from silkchain.measures.indicators import DEFAULT_MEASURES, choices, indicators
 
-MEASURE_HELP = (
-    "Measure to compute (repeat for several). Families: "
-    + ", ".join(n for n in MEASURES if n.islower())
-    + ". Or any single OECD TiVA code: "
-    + ", ".join(n for n in MEASURES if not n.islower())
-    + f". Default: {', '.join(DEFAULT_MEASURES)}."
-)
+
+def measure_help() -> str:
+    """The ``--measure`` help, listing the catalogue's names (read when the app is built)."""
+    valid = choices()
+    return ("Measure to compute (repeat for several). Catalogue measures: "
+            + ", ".join(n for n in valid if n in names())
+            + ". Or any single OECD TiVA code: "
+            + ", ".join(n for n in valid if n not in names())
+            + f". Default: {', '.join(DEFAULT_MEASURES)}.")
+
+
+#: The ``--measure`` help; :func:`register` refreshes it from the catalogue.
+MEASURE_HELP = measure_help()
 
 
 def indicators_cmd(
     table: Annotated[str, typer.Argument(help=TABLE_HELP)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output file: .csv, .parquet "
-                                         "or .xlsx (long layout: country, sector, partner, "
-                                         "measure, value).")],
+                                         "or .xlsx (tidy layout: year, country, sector, "
+                                         "partner, measure, value, unit).")],
     measure: Annotated[list[str] | None, typer.Option("--measure", "-m",
                                                       help=MEASURE_HELP)] = None,
     services: Annotated[str, typer.Option(
@@ -33,19 +40,20 @@ def indicators_cmd(
 ) -> None:
     """Compute GVC indicators of TABLE (see `docs/commands/indicators.md`).
 
-    Writes one long file; sector "_T" and partner "W" mark values that are not
+    Writes one long file; sector and partner "_T" mark values that are not
     by industry or partner.
     """
-    names = list(measure) if measure else list(DEFAULT_MEASURES)
-    unknown = [m for m in names if m not in MEASURES]
+    wanted = list(measure) if measure else list(DEFAULT_MEASURES)
+    valid = choices()
+    unknown = [m for m in wanted if m not in valid]
     if unknown:
-        raise fail(f"unknown measure(s): {', '.join(unknown)}; valid: {', '.join(MEASURES)}")
+        raise fail(f"unknown measure(s): {', '.join(unknown)}; valid: {', '.join(valid)}")
     svc: str | list[str] = services
     if "," in services or services.upper() not in ("SRVWC", "SERVS", "BIZSV"):
         svc = [s.strip() for s in services.split(",") if s.strip()]
     with user_errors():
         t = with_progress(f"reading {table}", read, table)
-        frame = with_progress(f"computing {', '.join(names)}", indicators, t, names, svc)
+        frame = with_progress(f"computing {', '.join(wanted)}", indicators, t, wanted, svc)
     for key, attrs in frame.attrs.items():
         if isinstance(attrs, dict) and "inventory_correction" in attrs:
             state = (f"on (category {attrs['inventory_category']})"
@@ -61,5 +69,7 @@ def indicators_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``indicators`` to ``app``."""
+    """Add ``indicators`` to ``app`` (the ``--measure`` help lists the catalogue as it is now)."""
+    global MEASURE_HELP
+    MEASURE_HELP = measure_help()  # typer reads the annotation when it builds the command
     app.command("indicators")(indicators_cmd)

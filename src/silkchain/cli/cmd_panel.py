@@ -11,11 +11,21 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from silkchain.cli.common import console, fail, user_errors, write_frame
+from silkchain.measures.catalogue import names
 
 SCHEDULER_HELP = ("Address of an existing dask.distributed scheduler (tcp://HOST:PORT); "
                   "default: a local cluster of 2 workers for this run; 'sync' runs without "
                   "Dask.")
 YEARS_HELP = "Years, e.g. 1995-2011 or 2000,2005,2011 (default: all)."
+
+
+def measure_help() -> str:
+    """The ``--measure`` help: the measure catalogue's names (read when the app is built)."""
+    return "A measure: " + ", ".join(names()) + " (repeatable)."
+
+
+#: The ``--measure`` help; :func:`register` refreshes it from the catalogue.
+MEASURE_HELP = measure_help()
 
 
 @contextlib.contextmanager
@@ -55,10 +65,7 @@ def parse_params(specs: list[str] | None) -> dict[str, Any]:
 def panel_cmd(
     source: Annotated[str, typer.Argument(help="A panel source: wiod2013 (1995-2011) or a name "
                                           "in the local store.")],
-    measure: Annotated[list[str], typer.Option("--measure", "-m", help="A measure: bm, wwyz, "
-                                               "koopman, upstreamness, downstreamness, "
-                                               "production_length, vax, kww, wwz, tiva, rca "
-                                               "(repeatable).")],
+    measure: Annotated[list[str], typer.Option("--measure", "-m", help=MEASURE_HELP)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output file: .csv, .parquet "
                                          "or .xlsx.")],
     years: Annotated[str | None, typer.Option(help=YEARS_HELP)] = None,
@@ -90,5 +97,7 @@ def panel_cmd(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``panel`` to ``app``."""
+    """Add ``panel`` to ``app`` (``--measure`` lists the catalogue as it is now)."""
+    global MEASURE_HELP
+    MEASURE_HELP = measure_help()  # typer reads the annotation when it builds the command
     app.command("panel")(panel_cmd)

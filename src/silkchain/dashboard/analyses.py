@@ -7,8 +7,6 @@ the same charts; scenarios run :func:`silkchain.scenarios.run`.
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import json
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -16,20 +14,12 @@ from typing import Annotated, Any
 import pandas as pd
 from fastapi import Body, FastAPI, Path, Query
 
+from silkchain.bri.answers import ANSWERS as ANSWER_CATALOGUE
+from silkchain.bri.answers import Answer
 from silkchain.dashboard import service as svc
 from silkchain.dashboard.jobs import JobQueue
 from silkchain.dashboard.models import BriRequest, ScenarioRequest
 
-#: The answers on offer: name -> (title, section builder in silkchain.report.sections).
-ANSWER_SPECS: dict[str, tuple[str, str]] = {
-    "value_capture": ("Value capture by country", "value_capture_section"),
-    "participation_gains": ("Participation and gains", "participation_section"),
-    "position": ("Position: is China moving up?", "position_section"),
-    "china_hub": ("China as a hub (heatmaps)", "china_hub_section"),
-    "va_network": ("Value-added trade network (Sankey)", "network_section"),
-    "smile_curve": ("Smile curve of China's exports", "smile_section"),
-    "upgrading_paths": ("Upgrading paths for China", "upgrading_section"),
-}
 #: Most steps a scenario posted to the API may have, and the largest spec (bytes of JSON).
 MAX_STEPS = 10
 MAX_SPEC_BYTES = 20_000
@@ -37,71 +27,57 @@ SCENARIO_MEASURES = ("gdp", "gross_exports", "dva_exports", "gvc_forward", "gvc_
                      "koopman_position")
 
 
-def answer_function(name: str) -> Callable[..., pd.DataFrame] | str:
-    """``silkchain.bri.<name>``, or why it is not available."""
-    try:
-        mod = importlib.import_module("silkchain.bri")
-    except ImportError as err:
-        return f"silkchain.bri is not available ({err})"
-    fn = getattr(mod, name, None)
-    return fn if callable(fn) else f"silkchain.bri.{name} is not available"
-
-
 def _answers() -> list[dict[str, Any]]:
-    out = []
-    for name, (title, _) in ANSWER_SPECS.items():
-        fn = answer_function(name)
-        out.append({"name": name, "title": title,
-                    "unavailable": fn if isinstance(fn, str) else None})
-    return out
+    """The answers on offer (the answer catalogue, in its order)."""
+    return [{"name": key, "title": a.title, "help": a.help, "needs_years": a.needs_years,
+             "unavailable": None} for key, a in ANSWER_CATALOGUE.items()]
+
+
+def check_answer(name: str) -> Answer:
+    """The answer; 404 naming the available answers otherwise."""
+    if name not in ANSWER_CATALOGUE:
+        raise svc.RequestProblem(f"unknown answer {name!r:.40}; available: "
+                                 f"{', '.join(ANSWER_CATALOGUE)}", status=404)
+    return ANSWER_CATALOGUE[name]
 
 
 class _Answers(list):  # type: ignore[type-arg]
-    """The answer list, evaluated when the page is drawn (modules may appear later)."""
+    """The answer list of the page, read from the catalogue when the page is drawn."""
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(_answers())
 
 
+#: What the page's answer menu lists (dicts: name, title, help, needs_years, unavailable).
 ANSWERS = _Answers()
-
-
-def check_answer(name: str) -> Callable[..., pd.DataFrame]:
-    """The answer function; 404 naming the available answers otherwise."""
-    if name not in ANSWER_SPECS:
-        raise svc.RequestProblem(f"unknown answer {name!r:.40}; available: "
-                                 f"{', '.join(ANSWER_SPECS)}", status=404)
-    fn = answer_function(name)
-    if isinstance(fn, str):
-        raise svc.RequestProblem(fn, status=503)
-    return fn
 
 
 def run_answer(name: str, panel: svc.Panel, years: list[int], group: str,
                hub: str = "CHN") -> pd.DataFrame:
     """Call the answer on the validated panel, years and group (no Dask, local cache)."""
-    fn = check_answer(name)
-    params = inspect.signature(fn).parameters
-    kwargs: dict[str, Any] = {"group": group, "years": years, "scheduler": "sync"}
-    if "hub" in params:
-        kwargs["hub"] = hub
-    elif "country" in params:
-        kwargs["country"] = hub
-    return fn(panel.name, **{k: v for k, v in kwargs.items() if k in params})
+    answer = check_answer(name)
+    why = answer.left_out(years)
+    if why is not None:
+        raise svc.RequestProblem(why, status=422)
+    return answer.function(panel.name, group=group, years=years, scheduler="sync",
+                           **answer.arguments(hub=hub))
 
 
 def answer_chart(name: str, frame: pd.DataFrame, panel: svc.Panel, years: list[int],
                  group: str) -> dict[str, Any]:
     """The answer's first chart (as the report draws it) with its guide and citation."""
     from silkchain.report import sections as sec
+    from silkchain.report.build import SECTIONS
     from silkchain.report.document import Report
 
     rep = Report(title="", subtitle="")
     names = dict(svc.sectors(panel))
     ctx = sec.Context(group=group, hub="CHN", years=years, report=rep, sector_names=names)
-    builder = getattr(sec, ANSWER_SPECS[name][1])
-    section = builder(frame, None, ctx) if name == "participation_gains" else \
-        builder(frame, ctx)
+    builder = SECTIONS.get(name)
+    if builder is None:
+        raise svc.RequestProblem(f"{name} has no chart; download its rows from "
+                                 f"/api/bri/{name}", status=422)
+    section = builder({name: frame}, ctx)
     if not section.charts:
         raise svc.RequestProblem(f"{name} has nothing to draw for these years", status=422)
     chart = section.charts[0]
@@ -116,11 +92,6 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- scenario
 def scenario_form() -> dict[str, Any]:
     """The fields of the page's scenario form, or why scenarios are unavailable."""
-    try:
-        importlib.import_module("silkchain.scenarios")
-    except ImportError as err:
-        return {"unavailable": f"silkchain.scenarios is not available ({err})", "fields": [],
-                "intro": ""}
     return {
         "unavailable": None,
         "intro": ("Move a share of one country's industry to another (industrial transfer, "
@@ -233,7 +204,7 @@ def register_analyses(app: FastAPI, jobs: JobQueue) -> None:
         svc.group_mapping(req.group, panel)
 
         def work(progress: Callable[[int, int, str], None]) -> dict[str, Any]:
-            progress(0, 2, f"{ANSWER_SPECS[req.answer][0]}: {panel.name} "
+            progress(0, 2, f"{ANSWER_CATALOGUE[req.answer].title}: {panel.name} "
                            f"{years[0]}-{years[-1]}")
             frame = run_answer(req.answer, panel, years, req.group)
             progress(1, 2, "drawing")

@@ -1,22 +1,25 @@
-"""The country-level measures the dashboard offers, each a call into the public API.
+"""The country-level measures the dashboard offers: a view of the measure catalogue.
 
-Every entry names a function of silkchain's measures modules (or of
-:class:`~silkchain.table.MRIOTable`), the variables it returns and the paper it
-implements. Entries whose module is not installed are listed as unavailable, with
-the reason, rather than hidden.
+Every measure of :data:`silkchain.measures.catalogue.MEASURES` that has a
+country level with one country column is offered, with its terms as the
+variables, its unit and its citation; a measure registered in the catalogue
+appears here with no other edit. Table totals come first (the page opens on
+them).
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 
+from silkchain.measures import catalogue
 from silkchain.table import MRIOTable
+
+#: The measure the page opens on.
+FIRST = "totals"
+_COUNTRY_COLUMNS = (("country",), ("exporter",))
 
 
 @dataclass(frozen=True)
@@ -32,71 +35,55 @@ class Measure:
     default: str
     unit: str
     citation: str
+    units: tuple[tuple[str, str], ...] = ()
+
+    def unit_of(self, variable: str) -> str:
+        """Unit of one variable (the catalogue's per-term unit)."""
+        return dict(self.units).get(variable, self.unit)
 
     def call(self) -> Callable[[MRIOTable], pd.DataFrame]:
-        """The API function with its arguments bound (raises ImportError if absent)."""
-        if self.module == "silkchain.table":
-            return _table_totals
-        mod = importlib.import_module(self.module)
-        fn = getattr(mod, self.function)
-        kwargs = dict(self.kwargs)
-        return lambda table: fn(table, **kwargs)
+        """The catalogue function with its options and the country level bound."""
+        return catalogue.MEASURES[self.name].bound("country")
 
     def availability(self) -> str | None:
-        """``None`` when usable, otherwise why not."""
-        if self.module == "silkchain.table":
-            return None
-        try:
-            mod = importlib.import_module(self.module)
-        except ImportError as err:
-            return f"module {self.module} is not available ({err})"
-        if not hasattr(mod, self.function):
-            return f"{self.module}.{self.function} is not available"
+        """``None``: every catalogue measure ships with silkchain."""
         return None
 
 
-def _table_totals(table: MRIOTable) -> pd.DataFrame:
-    """Gross exports, gross output and value added by country (table attributes)."""
-    G, N = table.G, table.N
-    rows = {
-        "gross_exports": table.E.reshape(G, N).sum(1),
-        "gross_output": table.x.reshape(G, N).sum(1),
-        "value_added": table.va.reshape(G, N).sum(1),
-    }
-    frames = [pd.DataFrame({"country": list(table.labels.countries), "measure": k,
-                            "value": np.asarray(v, dtype=float)}) for k, v in rows.items()]
-    return pd.concat(frames, ignore_index=True)
+def _view(m: catalogue.Measure) -> Measure:
+    kwargs = m.keywords("country")
+    variables = (m.variable, *(t for t in m.terms if t != m.variable))
+    return Measure(m.name, m.title, m.function.__module__, m.function.__name__,
+                   tuple(kwargs.items()), variables, m.variable, m.unit,
+                   f"{m.citation} (METHODS.md {m.methods_section})",
+                   tuple((t, m.unit_of(t)) for t in m.terms))
 
 
-BM_TERMS = ("GEXP", "DC", "DVA", "VAX", "DAVAX", "REX", "REF", "DDC", "FC", "FVA", "FDC",
-            "PDC", "GVC", "GVCB", "GVCF")
+def offered(m: catalogue.Measure) -> bool:
+    """Whether the dashboard offers ``m``: a country level with one country column."""
+    return "country" in m.levels and tuple(m.columns["country"]) in _COUNTRY_COLUMNS
 
-MEASURES: dict[str, Measure] = {m.name: m for m in (
-    Measure("totals", "Gross exports, output and value added", "silkchain.table",
-            "MRIOTable", (), ("gross_exports", "gross_output", "value_added"),
-            "gross_exports", "US$ million",
-            "Table totals; value added is the residual x − u'Z (METHODS.md §1)."),
-    Measure("koopman", "GVC participation and position (Koopman et al.)",
-            "silkchain.measures.participation", "koopman", (("level", "country"),),
-            ("participation", "position", "IV", "FV", "E"), "participation",
-            "share of gross exports / log index",
-            "Koopman, Powers, Wang & Wei (2010), NBER WP 16426 (METHODS.md §8)."),
-    Measure("wwyz", "Production-based participation (Wang, Wei, Yu & Zhu)",
-            "silkchain.measures.participation", "wwyz", (("level", "country"),),
-            ("forward", "backward", "forward_simple", "forward_complex", "backward_simple",
-             "backward_complex"), "forward", "share",
-            "Wang, Wei, Yu & Zhu (2017a), NBER WP 23222 (METHODS.md §9)."),
-    Measure("bm", "Gross-export accounting (Borin & Mancini)",
-            "silkchain.measures.borin_mancini", "bm", (("level", "country"),),
-            BM_TERMS, "DVA", "US$ million",
-            "Borin & Mancini (2019), WB PRWP 8804; (2023) Economic Systems Research "
-            "35(4):586–613 (METHODS.md §6)."),
-    Measure("production_length", "Production length and GVC position (WWYZ)",
-            "silkchain.measures.positioning", "production_length", (("level", "country"),),
-            ("GVC_position", "PLv", "PLy", "PLv_GVC", "PLy_GVC"), "GVC_position",
-            "stages / ratio",
-            "Wang, Wei, Yu & Zhu (2017b), NBER WP 23261 (METHODS.md §10)."),
-)}
+
+class _Offered(Mapping[str, Measure]):
+    """The offered measures, read from the catalogue each time (registrations show up)."""
+
+    def _items(self) -> dict[str, Measure]:
+        chosen = {n: _view(m) for n, m in catalogue.MEASURES.items() if offered(m)}
+        first = {FIRST: chosen.pop(FIRST)} if FIRST in chosen else {}
+        return {**first, **chosen}
+
+    def __getitem__(self, key: str) -> Measure:
+        return self._items()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items())
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+
+#: Measure name -> :class:`Measure`, totals first, then in catalogue order.
+MEASURES: Mapping[str, Measure] = _Offered()
 
 
 def available() -> dict[str, str | None]:
@@ -111,9 +98,8 @@ _VARIABLE_COLS = ("measure", "term", "indicator")
 def country_level(frame: pd.DataFrame) -> pd.DataFrame:
     """Normalise a measure frame to columns ``country, measure, value`` (country level).
 
-    Frames with a ``sector`` or ``partner``/``importer`` column are summed only if
-    they are additive levels; the catalogue asks for country level, so such columns
-    should not appear and are rejected.
+    Frames with a ``sector`` or ``partner``/``importer`` column are rejected: the
+    catalogue is asked for the country level.
 
     >>> country_level(pd.DataFrame({"exporter": ["A"], "term": ["DVA"], "value": [1.0]}))
       country measure  value
@@ -129,7 +115,6 @@ def country_level(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-@lru_cache(maxsize=1)
 def names() -> tuple[str, ...]:
-    """Every measure name, in catalogue order."""
+    """Every measure name, in the dashboard's order."""
     return tuple(MEASURES)

@@ -1,15 +1,12 @@
-"""Value-added decompositions as tidy frames, and the ``decompose`` dispatcher.
+"""The ``decompose`` dispatcher: every decomposition of the measure catalogue, one entry point.
 
-Labelled wrappers over :mod:`silkchain.core.decompositions`:
-
-* :func:`leontief` — value-added shares ``VB`` and the Leontief decompositions
-  ``VB diag(E)``, ``VB diag(x)``, ``V B Y`` (METHODS.md §2);
-* :func:`vax` — Johnson & Noguera (2012) value-added exports and VAX ratios (§3);
-* :func:`kww` — Koopman, Wang & Wei (2014), nine terms per exporting country (§4);
-* :func:`wwz` — Wang, Wei & Zhu (2013), sixteen terms per exporting sector and
-  importer (§5);
-* :func:`decompose` — one entry point for these and Borin & Mancini
-  (:func:`silkchain.measures.borin_mancini.bm`).
+The methods are the catalogue's measures of kind ``"decomposition"``
+(:func:`methods`): Leontief (``VB`` decompositions, METHODS.md §2), Johnson &
+Noguera VAX (§3), Koopman, Wang & Wei (§4), Wang, Wei & Zhu (§5) and Borin &
+Mancini (§6). The labelled functions live in
+:mod:`silkchain.measures.value_added` and
+:mod:`silkchain.measures.borin_mancini`; :func:`leontief`, :func:`vax`,
+:func:`kww` and :func:`wwz` are re-exported here under their historical path.
 
 Frames are long, with the columns the level has, in this order:
 
@@ -36,268 +33,26 @@ Term names follow METHODS.md: decompr's names for KWW and WWZ.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
 
-import numpy as np
 import pandas as pd
 
-from silkchain.core import decompositions as cd
-from silkchain.core.blocks import diag_blocks
 from silkchain.errors import MeasureError
-from silkchain.measures.tidy import to_long
+from silkchain.measures.catalogue import of_kind
+from silkchain.measures.value_added import Post, kww, leontief, vax, wwz
 from silkchain.table import MRIOTable
 
-__all__ = ["METHODS", "decompose", "kww", "leontief", "vax", "wwz"]
-
-Post = Literal["shares", "exports", "output", "final_demand"]
-
-#: Methods of :func:`decompose` and the levels each supports.
-METHODS: dict[str, tuple[str, ...]] = {
-    "leontief": ("country", "sector"),
-    "vax": ("country", "bilateral", "sector"),
-    "kww": ("country",),
-    "wwz": ("country", "sector", "bilateral"),
-    "bm": ("country", "sector", "bilateral"),
-}
-
-_POST_TERM = {"shares": "VB", "exports": "VBE", "output": "VBX", "final_demand": "VBY"}
-VAX_TERMS = ("VAX", "GEXP", "VAX_ratio")
+__all__ = ["METHODS", "decompose", "kww", "leontief", "methods", "vax", "wwz"]
 
 
-# ---------------------------------------------------------------------------- frames
-def _long(values: np.ndarray, dims: Mapping[str, Sequence[str]],
-          drop_mask: np.ndarray | None = None) -> pd.DataFrame:
-    """A long frame from ``values`` (see :func:`silkchain.measures.tidy.to_long`)."""
-    return to_long(values, dims, drop_mask=drop_mask)
+def methods() -> dict[str, tuple[str, ...]]:
+    """Methods of :func:`decompose` (the catalogue's decompositions) and their levels."""
+    return {name: m.levels for name, m in of_kind("decomposition").items()}
 
 
-def _countries(table: MRIOTable) -> list[str]:
-    return list(table.labels.countries)
+#: Methods of :func:`decompose` at import time (:func:`methods` sees later registrations).
+METHODS: dict[str, tuple[str, ...]] = methods()
 
 
-def _sectors(table: MRIOTable) -> list[str]:
-    return list(table.labels.sectors)
-
-
-def _diag_B(table: MRIOTable) -> np.ndarray:
-    """Diagonal blocks of ``B``: from the table's explicit inverse if it already exists."""
-    if "B" in table.__dict__:  # formed already (e.g. by the productivity check)
-        return diag_blocks(table.B, table.G, table.N)
-    return cd.leontief_diagonal_blocks(table.solver, table.G, table.N)
-
-
-def _args(table: MRIOTable) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int]:
-    return table.A, table.Yc, table.v, table.x, table.G, table.N
-
-
-# ---------------------------------------------------------------------------- measures
-def leontief(table: MRIOTable, post: Post = "exports",
-             level: Literal["sector", "country"] = "sector") -> pd.DataFrame:
-    """Leontief value-added decomposition of exports, output or final demand.
-
-    Parameters
-    ----------
-    table : MRIOTable
-    post : {"exports", "output", "final_demand", "shares"}
-        What is decomposed by value-added origin: ``VB diag(E)`` (term ``VBE``,
-        decompr's ``leontief(post="exports")``), ``VB diag(x)`` (``VBX``),
-        ``V B Y`` (``VBY``, by country of final demand) or the shares ``VB``
-        themselves (``VB``).
-    level : {"sector", "country"}
-        ``"sector"``: every origin industry x using industry (``n^2`` rows,
-        ``n*G`` for final demand); ``"country"``: summed to origin country x
-        using country (for ``VBE`` the diagonal is the domestic content of
-        exports and the off-diagonal column sums the foreign content, HIY's
-        vertical specialisation). ``"shares"`` is sector level only.
-
-    Returns
-    -------
-    DataFrame
-        ``source_country, source_sector, country, sector, term, value`` (see
-        the module docstring for the columns each variant has).
-
-    References
-    ----------
-    .. [1] Leontief, W. (1936). *Review of Economics and Statistics* 18(3): 105-125.
-    .. [2] Hummels, Ishii & Yi (2001), *Journal of International Economics* 54(1).
-    .. [3] Koopman, Wang & Wei (2014), *American Economic Review* 104(2), eq. (6).
-
-    Examples
-    --------
-    >>> import silkchain
-    >>> t = silkchain.read("wiod2013:2011")
-    >>> f = leontief(t, post="exports", level="country")
-    >>> f.columns.tolist()
-    ['source_country', 'country', 'term', 'value']
-    >>> chn = f.query("country == 'CHN'")   # VA of every origin in China's exports
-    >>> bool(np.isclose(chn["value"].sum(), t.exports_by_country()["CHN"]))
-    True
-    """
-    if post not in _POST_TERM:
-        raise MeasureError(f"post must be one of {', '.join(map(repr, _POST_TERM))}, "
-                           f"got {post!r}")
-    if level not in ("sector", "country"):
-        raise MeasureError(f"leontief supports level 'sector' or 'country', got {level!r}")
-    C, S = _countries(table), _sectors(table)
-    G, N = table.G, table.N
-    term = [_POST_TERM[post]]
-    if post == "final_demand":
-        M = cd.vby(table.v, table.solver, table.Yc)  # (n, G)
-        if level == "country":
-            return _long(M.reshape(G, N, G).sum(axis=1)[:, :, None],
-                         {"source_country": C, "country": C, "term": term})
-        return _long(M.reshape(G, N, G, 1),
-                     {"source_country": C, "source_sector": S, "country": C, "term": term})
-    if post == "shares":
-        if level == "country":
-            raise MeasureError("post='shares' (the VB matrix) is sector level only; use "
-                               "level='sector'")
-        M = cd.value_added_shares(table.v, table.B)
-    else:
-        w = table.E if post == "exports" else table.x
-        if level == "country":
-            M = cd.leontief_country(table.v, table.solver, w, G, N)
-            return _long(M[:, :, None], {"source_country": C, "country": C, "term": term})
-        M = cd.vb_diag(table.v, table.B, w)
-    return _long(M.reshape(G, N, G, N, 1), {"source_country": C, "source_sector": S,
-                                             "country": C, "sector": S, "term": term})
-
-
-def vax(table: MRIOTable,
-        level: Literal["country", "bilateral", "sector"] = "country") -> pd.DataFrame:
-    """Johnson & Noguera (2012) value-added exports and VAX ratios.
-
-    Parameters
-    ----------
-    table : MRIOTable
-    level : {"country", "bilateral", "sector"}
-        ``"country"``: ``VAX_s`` (value added of s absorbed abroad), gross
-        exports and their ratio; ``"bilateral"``: ``VAX_sr`` (value added of s
-        absorbed in r, by any route), gross exports ``s -> r`` and the ratio;
-        ``"sector"``: by sector of value-added *origin*, against that sector's
-        gross exports (the ratio can exceed 1 and is not clipped).
-
-    Returns
-    -------
-    DataFrame
-        ``exporter[, importer | sector], term, value`` with terms ``VAX``,
-        ``GEXP`` and ``VAX_ratio`` (NaN where gross exports are zero). The
-        full ``G x G`` matrix, diagonal included, is ``leontief(t,
-        "final_demand", level="country")``.
-
-    References
-    ----------
-    .. [1] Johnson, R. C. & Noguera, G. (2012). Accounting for intermediates:
-       production sharing and trade in value added. *Journal of International
-       Economics* 86(2): 224-236, eq. (4)-(6).
-
-    Examples
-    --------
-    >>> import silkchain
-    >>> f = vax(silkchain.read("wiod2013:2011"))
-    >>> f.query("exporter == 'CHN'").round(2)
-       exporter       term       value
-    18      CHN        VAX  1573718.47
-    19      CHN       GEXP  2084965.00
-    20      CHN  VAX_ratio        0.75
-    """
-    if level not in METHODS["vax"]:
-        raise MeasureError(f"vax supports level {', '.join(map(repr, METHODS['vax']))}, "
-                           f"got {level!r}")
-    jn = cd.johnson_noguera(*_args(table), solver=table.solver)
-    C, S = _countries(table), _sectors(table)
-    if level == "country":
-        vals = np.column_stack([jn.vax, jn.exports, jn.ratio])
-        return _long(vals, {"exporter": C, "term": VAX_TERMS})
-    if level == "bilateral":
-        vals = np.stack([jn.matrix, jn.bilateral_exports, jn.bilateral_ratio], axis=2)
-        own = np.eye(table.G, dtype=bool)[:, :, None]
-        return _long(vals, {"exporter": C, "importer": C, "term": VAX_TERMS}, drop_mask=own)
-    vals = np.column_stack([jn.sector_vax, jn.sector_exports, jn.sector_ratio])
-    return _long(vals.reshape(table.G, table.N, 3), {"exporter": C, "sector": S,
-                                                     "term": VAX_TERMS})
-
-
-def kww(table: MRIOTable) -> pd.DataFrame:
-    """Koopman, Wang & Wei (2014): each country's gross exports in nine terms.
-
-    Terms (decompr names): DVA_FIN, DVA_INT, DVA_INTrex (value added exported
-    and absorbed abroad), RDV_FIN, RDV_INT (returning home), DDC (domestic
-    double counting), FVA_FIN, FVA_INT (foreign value added), FDC (foreign
-    double counting). They sum to gross exports; FDC is computed from its own
-    formula, not as the residual. Only the country level is meaningful
-    (METHODS.md §4); for sector detail use :func:`wwz` or Borin & Mancini.
-
-    Returns
-    -------
-    DataFrame
-        ``exporter, term, value``.
-
-    References
-    ----------
-    .. [1] Koopman, R., Wang, Z. & Wei, S.-J. (2014). Tracing value-added and
-       double counting in gross exports. *American Economic Review* 104(2):
-       459-494, eq. (36).
-
-    Examples
-    --------
-    >>> import silkchain
-    >>> t = silkchain.read("wiod2013:2011")
-    >>> f = kww(t)
-    >>> round(f.query("exporter == 'CHN'")["value"].sum()), t.exports_by_country()["CHN"]
-    (2084965, np.float64(2084965.0))
-    """
-    T = cd.kww(*_args(table), solver=table.solver, L_blocks=table.L_blocks)
-    cd.check_solved(T, "kww")
-    return _long(T, {"exporter": _countries(table), "term": cd.KWW_TERMS})
-
-
-def wwz(table: MRIOTable) -> pd.DataFrame:
-    """Wang, Wei & Zhu (2013): bilateral sector exports in sixteen terms.
-
-    For each exporting country, sector and importer the terms DVA_FIN,
-    DVA_INT, DVA_INTrexI1, DVA_INTrexF, DVA_INTrexI2, RDV_FIN, RDV_FIN2,
-    RDV_INT, DDC_FIN, DDC_INT, MVA_FIN, MVA_INT, MDC, OVA_FIN, OVA_INT, ODC
-    (decompr names, METHODS.md §5 order) sum to the gross exports of that
-    sector to that importer. Own-country cells are left out.
-
-    Returns
-    -------
-    DataFrame
-        ``exporter, sector, importer, term, value`` (``G*N*(G-1)*16`` rows).
-
-    References
-    ----------
-    .. [1] Wang, Z., Wei, S.-J. & Zhu, K. (2013, rev. 2018). Quantifying
-       international production sharing at the bilateral and sector levels.
-       NBER Working Paper 19677, eq. (21), Appendix Tables E1-E2.
-
-    Examples
-    --------
-    >>> import silkchain
-    >>> f = wwz(silkchain.read("wiod2013:2011"))
-    >>> len(f) == 41 * 35 * 40 * 16
-    True
-    >>> chn_usa = f.query("exporter == 'CHN' and importer == 'USA'")
-    >>> round(chn_usa["value"].sum())   # China's gross exports to the United States
-    412844
-    """
-    W = _wwz_array(table)
-    G, N = table.G, table.N
-    own = np.eye(G, dtype=bool)[:, None, :, None]
-    return _long(W.reshape(G, N, G, 16), {"exporter": _countries(table),
-                                          "sector": _sectors(table),
-                                          "importer": _countries(table),
-                                          "term": cd.WWZ_TERMS}, drop_mask=own)
-
-
-def _wwz_array(table: MRIOTable) -> np.ndarray:
-    W = cd.wwz(*_args(table), solver=table.solver, L_blocks=table.L_blocks,
-               B_blocks=_diag_B(table))
-    return cd.check_solved(W, "wwz")
-
-
-# ---------------------------------------------------------------------------- dispatcher
 def decompose(
     table: MRIOTable,
     method: str,
@@ -312,9 +67,11 @@ def decompose(
     Parameters
     ----------
     table : MRIOTable
-    method : {"leontief", "vax", "kww", "wwz", "bm"}
-        Leontief (METHODS.md §2), Johnson & Noguera VAX (§3), Koopman, Wang &
-        Wei (§4), Wang, Wei & Zhu (§5), Borin & Mancini (§6).
+    method : str
+        A name of :func:`methods`: ``leontief`` (METHODS.md §2), ``vax``
+        (Johnson & Noguera, §3), ``kww`` (Koopman, Wang & Wei, §4), ``wwz``
+        (Wang, Wei & Zhu, §5), ``bm`` (Borin & Mancini, §6), or any
+        decomposition registered in the catalogue.
     level : str
         Supported levels by method: leontief ``country, sector``; vax
         ``country, bilateral, sector``; kww ``country``; wwz ``country,
@@ -356,19 +113,19 @@ def decompose(
     83      DEU  DVA_INTrex  122268.0
     """
     method = str(method).lower()
-    if method not in METHODS:
-        raise MeasureError(f"unknown method {method!r}; available: {', '.join(METHODS)}")
-    if level not in METHODS[method]:
+    available = of_kind("decomposition")
+    if method not in available:
+        raise MeasureError(f"unknown method {method!r}; available: {', '.join(available)}")
+    m = available[method]
+    if level not in m.levels:
         raise MeasureError(
             f"method {method!r} does not support level {level!r}; supported: "
-            f"{', '.join(METHODS[method])}"
+            f"{', '.join(m.levels)}"
             + (" (KWW is meaningful only by exporting country; use wwz or bm for sector "
                "or bilateral detail)" if method == "kww" else ""))
     if method == "bm":
-        from silkchain.measures.borin_mancini import bm
-
-        return bm(table, level=level, perspective=perspective, approach=approach,
-                  groups=None if groups is None else dict(groups))
+        return m.compute(table, level, perspective=perspective, approach=approach,
+                         groups=None if groups is None else dict(groups))
     if perspective != "exporter" or approach != "source":
         raise MeasureError(
             f"perspective={perspective!r}, approach={approach!r} is not available for "
@@ -378,12 +135,8 @@ def decompose(
     if groups:
         table = _aggregate_groups(table, groups)
     if method == "leontief":
-        return leontief(table, post=post, level=level)  # type: ignore[arg-type]
-    if method == "vax":
-        return vax(table, level=level)  # type: ignore[arg-type]
-    if method == "kww":
-        return kww(table)
-    return _wwz_level(table, level)
+        return m.compute(table, level, post=post)
+    return m.compute(table, level)
 
 
 def _aggregate_groups(table: MRIOTable, groups: Mapping[str, Sequence[str]]) -> MRIOTable:
@@ -414,17 +167,3 @@ def _aggregate_groups(table: MRIOTable, groups: Mapping[str, Sequence[str]]) -> 
     if problems:
         raise MeasureError("invalid groups: " + "; ".join(problems))
     return aggregate_regions(table, mapping, strict=True)
-
-
-def _wwz_level(table: MRIOTable, level: str) -> pd.DataFrame:
-    if level == "bilateral":
-        return wwz(table)
-    W = _wwz_array(table)
-    G, N = table.G, table.N
-    C = _countries(table)
-    if level == "sector":
-        return _long(W.sum(axis=1).reshape(G, N, 16),
-                     {"exporter": C, "sector": _sectors(table), "term": cd.WWZ_TERMS})
-    return _long(W.sum(axis=1).reshape(G, N, 16).sum(axis=1),
-                 {"exporter": C, "term": cd.WWZ_TERMS})
-

@@ -1,4 +1,11 @@
-"""Tidy long frames from labelled ndarrays, and back to wide.
+"""The one tidy layout of silkchain's outputs; long frames from labelled ndarrays, and wide.
+
+Every file the command line writes from a measure (``indicators``, ``panel``,
+the Belt and Road answers) has the columns :data:`COLUMNS`:
+``year, country, sector, partner, measure, value, unit``. :data:`TOTAL`
+(``"_T"``, OECD's code for "total") marks a dimension a value does not have (a
+country total has ``sector == "_T"``, a value that is not by partner has
+``partner == "_T"``). :func:`tidy` brings a measure's own frame to this layout.
 
 >>> import numpy as np
 >>> f = to_long(np.array([[1.0, 2.0], [3.0, 4.0]]),
@@ -22,6 +29,18 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+
+from silkchain.errors import MeasureError
+
+#: The columns of the tidy layout, in order.
+COLUMNS = ("year", "country", "sector", "partner", "measure", "value", "unit")
+#: The marker of a dimension a value does not have ("all sectors", "all partners").
+TOTAL = "_T"
+#: The unit of amounts in the table's own currency; replaced by the table's currency.
+TABLE_CURRENCY = "table currency"
+#: Columns of measures' own frames and their name in the tidy layout.
+RENAMES = {"exporter": "country", "importer": "partner", "term": "measure",
+           "indicator": "measure", "destination": "partner"}
 
 
 def to_long(
@@ -73,3 +92,73 @@ def pivot_wide(frame: pd.DataFrame, column: str | None = None,
     wide = frame.pivot_table(index=index, columns=column, values=value_name, sort=False,
                              aggfunc="first")
     return wide[order]
+
+
+def tidy(frame: pd.DataFrame, *, year: int | None = None, unit: str | None = None,
+         units: Mapping[str, str] | None = None, currency: str | None = None,
+         prefix: str | None = None) -> pd.DataFrame:
+    """``frame`` in the tidy layout :data:`COLUMNS` (a copy).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A measure's own frame: ``value`` plus some of ``country/exporter``,
+        ``sector``, ``partner/importer/destination``, ``measure/term``,
+        ``year``, ``unit`` (APL's ``partner_sector`` is joined to ``partner``
+        as ``country/sector``).
+    year : int, optional
+        The year of a single-year frame (a ``year`` column wins when present;
+        empty when neither says).
+    unit, units : str, mapping
+        Unit of every value, and term -> unit overrides (an existing ``unit``
+        column wins).
+    currency : str, optional
+        What :data:`TABLE_CURRENCY` means for this table (``"USD millions"``).
+    prefix : str, optional
+        Qualifies the measure names (``"koopman"`` -> ``koopman.IV``).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"exporter": ["CHN"], "term": ["DVA"], "value": [1.0]})
+    >>> tidy(f, year=2011, unit="table currency", currency="USD millions")
+       year country sector partner measure  value          unit
+    0  2011     CHN     _T      _T     DVA    1.0  USD millions
+    """
+    if "value" not in frame.columns:
+        raise MeasureError(f"a measure frame needs a 'value' column; found "
+                           f"{', '.join(map(str, frame.columns))}")
+    frame = frame.rename(columns={k: v for k, v in RENAMES.items() if k in frame.columns})
+    if "partner_sector" in frame.columns:
+        frame = frame.assign(partner=frame["partner"].astype(str) + "/"
+                             + frame.pop("partner_sector").astype(str))
+    unknown = [c for c in frame.columns if c not in COLUMNS]
+    if unknown:
+        raise MeasureError(f"cannot place column(s) {', '.join(map(str, unknown))} in the "
+                           f"tidy layout; expected a subset of {', '.join(COLUMNS)} (or "
+                           "exporter/importer/term)")
+    if "measure" not in frame.columns:
+        raise MeasureError("a measure frame needs a 'measure' (or 'term') column")
+    out = pd.DataFrame(index=frame.index)
+    if "year" in frame.columns:
+        out["year"] = frame["year"].astype(int)
+    else:  # a table that does not say its year leaves the column empty
+        out["year"] = pd.array([year] * len(frame), dtype="Int64")
+    for col in ("country", "sector", "partner"):
+        out[col] = frame[col].astype(str) if col in frame.columns else TOTAL
+    measure = frame["measure"].astype(str)
+    out["measure"] = measure if prefix is None else prefix + "." + measure
+    out["value"] = frame["value"].astype(float)
+    if "unit" in frame.columns:
+        out["unit"] = frame["unit"].astype(str)
+    else:
+        base = unit or ""
+        out["unit"] = measure.map(dict(units or {})).fillna(base) if units else base
+        if currency:
+            out["unit"] = out["unit"].replace(TABLE_CURRENCY, currency)
+    return out.reset_index(drop=True)
+
+
+def table_currency(meta: Mapping[str, object]) -> str | None:
+    """``"USD millions"`` from a table's metadata (``None`` when it does not say)."""
+    parts = [str(meta[k]) for k in ("currency", "unit") if meta.get(k)]
+    return " ".join(parts) or None

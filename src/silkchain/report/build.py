@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -13,11 +12,14 @@ from typing import Any
 
 import pandas as pd
 
+from silkchain.bri.answers import ANSWERS, Answer
 from silkchain.errors import SilkchainError
+from silkchain.panel import dask_client
 from silkchain.report import sections as sec
 from silkchain.report.document import Report, Section
 from silkchain.report.excel import write_report_workbook
 from silkchain.report.page import write_html
+from silkchain.scenarios import Scenario, run
 
 #: ``progress(done, total, description)``, called before and after each step.
 ProgressFn = Callable[[int, int, str], None]
@@ -50,48 +52,6 @@ class ReportResult:
     missing: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Step:
-    """One API call of the report."""
-
-    key: str
-    title: str
-    module: str
-    function: str
-    span: str = "all"  #: "all" years, or only the first and last ("ends": what is shown)
-
-
-STEPS: tuple[Step, ...] = (
-    Step("value_capture", "value capture", "silkchain.bri", "value_capture"),
-    Step("participation_gains", "participation and gains", "silkchain.bri",
-         "participation_gains"),
-    Step("position", "position", "silkchain.bri", "position"),
-    Step("china_hub", "China as hub", "silkchain.bri", "china_hub"),
-    Step("va_network", "value-added network", "silkchain.bri", "va_network"),
-    Step("smile_curve", "smile curve", "silkchain.bri", "smile_curve", span="ends"),
-    Step("upgrading_paths", "upgrading paths", "silkchain.bri", "upgrading_paths"),
-)
-
-
-def _function(step: Step) -> Callable[..., pd.DataFrame] | str:
-    """The API function of ``step``, or why it is not available."""
-    try:
-        mod = importlib.import_module(step.module)
-    except ImportError as err:
-        return f"{step.module} is not available ({err})"
-    fn = getattr(mod, step.function, None)
-    if fn is None:
-        for sub in (step.key, step.function):
-            with contextlib.suppress(ImportError):
-                fn = getattr(importlib.import_module(f"{step.module}.{sub}"), step.function,
-                             None)
-            if fn is not None:
-                break
-    if fn is None:
-        return f"{step.module}.{step.function} is not available in this installation"
-    return fn  # type: ignore[no-any-return]
-
-
 def _years_of(source: Any, years: Sequence[int] | str | None) -> list[int]:
     from silkchain.bri.common import source_tasks
 
@@ -103,11 +63,6 @@ def _scheduler(scheduler: Any, n_years: int) -> Iterator[Any]:
     """One Dask client for every answer (a local cluster when several years are asked)."""
     if scheduler is not None or n_years <= 1:
         yield scheduler or "sync"
-        return
-    try:
-        from silkchain.panel import dask_client
-    except ImportError:
-        yield "sync"
         return
     with dask_client(None) as client:
         yield client
@@ -182,7 +137,7 @@ def build_report(
         meta={"source": str(label), "years": _span(year_list), "group": str(group),
               "hub": hub, "silkchain": __version__},
     )
-    total = len(STEPS) + 2
+    total = len(ANSWERS) + 2
     done = 0
 
     def tick(description: str) -> None:
@@ -195,16 +150,16 @@ def build_report(
     ctx = sec.Context(group=group, hub=hub, years=year_list, report=rep,
                       sector_names=_sector_names(source, year_list))
     with _scheduler(scheduler, len(year_list)) as sched:
-        for step in STEPS:
-            tick(f"{step.title} ({_span(year_list)})")
-            fn = _function(step)
+        for answer in ANSWERS.values():
+            tick(f"{answer.title} ({_span(year_list)})")
             t0 = time.perf_counter()
-            if isinstance(fn, str):
-                missing.append(f"{step.title}: {fn}")
+            why = answer.left_out(year_list)
+            if why is not None:
+                missing.append(why)
             else:
-                frames[step.key] = fn(source, **_arguments(fn, step, group, hub, years,
-                                                           year_list, sched, cache))
-            timings[step.key] = time.perf_counter() - t0
+                frames[answer.key] = answer.function(
+                    source, **_arguments(answer, group, hub, years, year_list, sched, cache))
+            timings[answer.key] = time.perf_counter() - t0
             done += 1
     tick("scenario")
     t0 = time.perf_counter()
@@ -219,8 +174,7 @@ def build_report(
     rep.sources.extend(_sources(frames))
     rep.caveats.extend(_caveats(frames))
     if missing:
-        rep.caveats.append("Not in this report (missing in this installation): "
-                           + "; ".join(missing) + ".")
+        rep.caveats.append("Not in this report: " + "; ".join(missing) + ".")
     out_dir.mkdir(parents=True, exist_ok=True)
     workbook = write_report_workbook(rep, out_dir / "report.xlsx")
     html = write_html(rep, out_dir / "report.html", workbook=workbook.name)
@@ -232,23 +186,13 @@ def build_report(
                         missing=missing)
 
 
-def _arguments(fn: Callable[..., Any], step: Step, group: str | None, hub: str,
+def _arguments(answer: Answer, group: str | None, hub: str,
                years: Sequence[int] | str | None, year_list: list[int], scheduler: Any,
                cache: Any) -> dict[str, Any]:
-    """Keyword arguments of an answer: the hub goes to ``hub`` or ``country``."""
-    import inspect
-
-    params = inspect.signature(fn).parameters
-    chosen: Any = years
-    if step.span == "ends" and len(year_list) > 2:
-        chosen = [year_list[0], year_list[-1]]
-    kwargs: dict[str, Any] = {"group": group, "years": chosen, "scheduler": scheduler,
-                              "cache": cache}
-    if "hub" in params:
-        kwargs["hub"] = hub
-    elif "country" in params:
-        kwargs["country"] = hub
-    return {k: v for k, v in kwargs.items() if k in params}
+    """Keyword arguments of an answer: the common ones, its years by span, and the hub."""
+    chosen: Any = years if answer.span == "all" else answer.years_for(year_list)
+    return {"group": group, "years": chosen, "scheduler": scheduler, "cache": cache,
+            **answer.arguments(hub=hub)}
 
 
 def _sector_names(source: Any, years: list[int]) -> dict[str, str]:
@@ -270,11 +214,6 @@ def _run_scenario(scenario: Any, source: Any, years: list[int], missing: list[st
                   ) -> tuple[Any, str, list[str]]:
     """Run the scenario on the last year's table; ``(result, description, countries)``."""
     if scenario is None or scenario is False:
-        return None, "", []
-    try:
-        from silkchain.scenarios import Scenario, run
-    except ImportError as err:
-        missing.append(f"scenario: silkchain.scenarios is not available ({err})")
         return None, "", []
     from silkchain.bri.common import source_tasks
 
@@ -299,24 +238,32 @@ def _run_scenario(scenario: Any, source: Any, years: list[int], missing: list[st
     return result, text.strip(), list(dict.fromkeys(must))
 
 
+#: The report section of each answer: ``builder(frames by answer key, ctx) -> Section``.
+#: An answer without a builder is shown as a table (its frame in the workbook).
+SECTIONS: dict[str, Callable[[Mapping[str, pd.DataFrame], sec.Context], Section]] = {
+    "value_capture": lambda f, ctx: sec.value_capture_section(f["value_capture"], ctx),
+    "participation_gains": lambda f, ctx: sec.participation_section(
+        f["participation_gains"], f.get("position"), ctx),
+    "position": lambda f, ctx: sec.position_section(f["position"], ctx),
+    "china_hub": lambda f, ctx: sec.china_hub_section(f["china_hub"], ctx),
+    "va_network": lambda f, ctx: sec.network_section(f["va_network"], ctx),
+    "smile_curve": lambda f, ctx: sec.smile_section(f["smile_curve"], ctx),
+    "upgrading_paths": lambda f, ctx: sec.upgrading_section(f["upgrading_paths"], ctx),
+}
+
+
 def _sections(frames: dict[str, pd.DataFrame], ctx: sec.Context, missing: list[str]
               ) -> list[Section]:
     out: list[Section] = []
-    if "value_capture" in frames:
-        out.append(sec.value_capture_section(frames["value_capture"], ctx))
-    if "participation_gains" in frames:
-        out.append(sec.participation_section(frames["participation_gains"],
-                                             frames.get("position"), ctx))
-    if "position" in frames:
-        out.append(sec.position_section(frames["position"], ctx))
-    builders = {"china_hub": "china_hub_section", "va_network": "network_section",
-                "smile_curve": "smile_section", "upgrading_paths": "upgrading_section"}
-    for key, name in builders.items():
-        builder = getattr(sec, name, None)
-        if key in frames and builder is not None:
-            out.append(builder(frames[key], ctx))
-        elif key in frames:
-            ctx.report.add_frame(key, frames[key], f"silkchain.bri.{key} (no chart yet).")
+    for key, answer in ANSWERS.items():
+        if key not in frames:
+            continue
+        builder = SECTIONS.get(key)
+        if builder is not None:
+            out.append(builder(frames, ctx))
+        else:
+            ctx.report.add_frame(key, frames[key], f"{answer.title}: "
+                                 f"silkchain.bri.answers.ANSWERS[{key!r}] (a table; no chart).")
     return out
 
 
@@ -329,7 +276,6 @@ def _sources(frames: Mapping[str, pd.DataFrame]) -> list[str]:
         "Groups: silkchain.groups (bri64: the 64 countries along the Belt and Road as grouped "
         "in Chinese official statistics; see docs/groups.md for every group's sources).",
         sec.BM_CITE, sec.WWYZ_A_CITE, sec.WWYZ_B_CITE, sec.KOOPMAN_CITE, sec.ANTRAS_CITE,
-        *(getattr(sec, "EXTRA_SOURCES", ())),
         "Charts: plotly.js, embedded; the report computes nothing itself and calls "
         "silkchain's public API (silkchain.bri, silkchain.scenarios).",
     ]

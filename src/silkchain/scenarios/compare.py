@@ -14,7 +14,13 @@ Columns ``country, sector, measure, baseline, scenario, delta``; ``sector`` is
   ``ln(1+IV/E) - ln(1+FV/E)``, Koopman, Powers, Wang & Wei (2010), country;
 * ``gvc_position``: ``PLv_GVC / PLy_GVC``, Wang, Wei, Yu & Zhu (2017b);
 * ``price`` and ``final_demand_price`` (with cost shocks): unit prices and the
-  price of each country's final-demand basket, base 1, Miller & Blair (2009), §2.6.
+  price of each country's final-demand basket, base 1, Miller & Blair (2009), §2.6;
+* any measure of the catalogue (:data:`silkchain.measures.catalogue.MEASURES`)
+  by its name: every term at its country and sector levels, as
+  ``NAME.TERM`` (``wwyz.forward``).
+
+The named measures above are terms of catalogue measures (:data:`TERMS`); they
+are computed by the catalogue's functions, once per measure and level.
 
 After an extraction, ``gdp`` excludes the inputs the removed links used to
 deliver (the ``extracted_inputs`` row), as in Los, Timmer & de Vries (2016);
@@ -23,15 +29,17 @@ measures computed from the residual value added count them as value added.
 
 from __future__ import annotations
 
-import importlib
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from silkchain.core.blocks import FloatArray, sum_by_country
 from silkchain.core.prices import basket_prices, producer_prices
+from silkchain.errors import MeasureError
+from silkchain.measures.catalogue import MEASURES
+from silkchain.measures.tidy import TOTAL as TIDY_TOTAL
+from silkchain.measures.tidy import tidy
 from silkchain.scenarios.operations import value_added
 from silkchain.table import MRIOTable
 
@@ -42,31 +50,25 @@ DEFAULT_MEASURES = ("gdp", "gross_output", "gross_exports", "dva_exports", "gvc_
                     "gvc_position")
 PRICE_MEASURES = ("price", "final_demand_price")
 
-#: measure -> (module, function, kwargs by level, name in that frame); levels "sector", "country".
-_EXTERNAL: dict[str, tuple[str, str, dict[str, dict[str, str]], str]] = {
-    "dva_exports": ("silkchain.measures.borin_mancini", "bm", {"sector": {"level": "sector"}},
-                    "DVA"),
-    "gvc_forward": ("silkchain.measures.participation", "wwyz",
-                    {"sector": {"level": "sector"}, "country": {"level": "country"}}, "forward"),
-    "gvc_backward": ("silkchain.measures.participation", "wwyz",
-                     {"sector": {"level": "sector"}, "country": {"level": "country"}},
-                     "backward"),
-    "koopman_participation": ("silkchain.measures.participation", "koopman",
-                              {"country": {"level": "country"}}, "participation"),
-    "koopman_position": ("silkchain.measures.participation", "koopman",
-                         {"country": {"level": "country"}}, "position"),
-    "gvc_position": ("silkchain.measures.positioning", "production_length",
-                     {"sector": {"level": "sector"}, "country": {"level": "country"}},
-                     "GVC_position"),
+#: Named comparison measures -> (catalogue measure, term, levels); levels "sector", "country".
+TERMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "dva_exports": ("bm", "DVA", ("sector",)),
+    "gvc_forward": ("wwyz", "forward", ("sector", "country")),
+    "gvc_backward": ("wwyz", "backward", ("sector", "country")),
+    "koopman_participation": ("koopman", "participation", ("country",)),
+    "koopman_position": ("koopman", "position", ("country",)),
+    "gvc_position": ("production_length", "GVC_position", ("sector", "country")),
 }
-KNOWN = (*DEFAULT_MEASURES, *PRICE_MEASURES)
 #: Measures whose country value is the sum of the sector values (Borin & Mancini 2019:
 #: the exporter perspective is additive, METHODS.md §6).
 _ADDITIVE = ("dva_exports",)
+#: The levels a comparison has.
+LEVELS = ("sector", "country")
 
 
-class MeasureUnavailable(RuntimeError):
-    """A measure's module is not installed in this build."""
+def known() -> tuple[str, ...]:
+    """Every name :func:`measure_frame` accepts: the named measures and the catalogue's."""
+    return (*DEFAULT_MEASURES, *PRICE_MEASURES, *(m for m in MEASURES if m not in TERMS))
 
 
 def _frame(values_ind: FloatArray | None, values_cty: FloatArray | None, table: MRIOTable,
@@ -87,44 +89,55 @@ def _by_country(v: FloatArray, table: MRIOTable) -> FloatArray:
     return sum_by_country(np.asarray(v, dtype=float), table.G, table.N)
 
 
-def _external(table: MRIOTable, measure: str,
-              cache: dict[tuple[str, str, str], pd.DataFrame]) -> pd.DataFrame:
-    module, fn_name, levels, name = _EXTERNAL[measure]
-    try:
-        fn: Callable[..., pd.DataFrame] = getattr(importlib.import_module(module), fn_name)
-    except (ModuleNotFoundError, AttributeError) as err:
-        raise MeasureUnavailable(f"{measure} needs {module}.{fn_name}, which is not "
-                                 f"available ({err})") from None
+def _level_frame(table: MRIOTable, name: str, level: str,
+                 cache: dict[tuple[str, str], pd.DataFrame]) -> pd.DataFrame:
+    """The catalogue measure ``name`` at ``level`` in ``country, sector, measure, value``."""
+    if (name, level) not in cache:
+        frame = tidy(MEASURES[name].compute(table, level), year=0)
+        frame["sector"] = frame["sector"].where(frame["sector"] != TIDY_TOTAL, TOTAL)
+        cache[(name, level)] = frame[["country", "sector", "measure", "value"]]
+    return cache[(name, level)]
+
+
+def _term(table: MRIOTable, measure: str,
+          cache: dict[tuple[str, str], pd.DataFrame]) -> pd.DataFrame:
+    name, term, levels = TERMS[measure]
     parts = []
-    for level, kwargs in levels.items():
-        key = (module, fn_name, level)
-        if key not in cache:
-            cache[key] = fn(table, **kwargs)
-        frame = cache[key].rename(columns={"exporter": "country", "term": "measure"})
-        sel = frame[frame["measure"] == name]
+    for level in levels:
+        frame = _level_frame(table, name, level, cache)
+        sel = frame[frame["measure"] == term]
         if sel.empty:
-            raise MeasureUnavailable(f"{module}.{fn_name}(level={level!r}) has no measure "
-                                     f"{name!r}")
-        out = pd.DataFrame({"country": sel["country"].astype(str).to_numpy(),
-                            "sector": (sel["sector"].astype(str).to_numpy()
-                                       if level == "sector" else TOTAL),
-                            "measure": measure, "value": sel["value"].to_numpy(dtype=float)})
-        parts.append(out)
+            raise MeasureError(f"{name} (level {level!r}) has no term {term!r}")
+        parts.append(sel.assign(measure=measure))
     if measure in _ADDITIVE:  # exporter-perspective BM terms add up from sector to country
-        sec = parts[0]
-        tot = sec.groupby("country", sort=False)["value"].sum()
+        tot = parts[0].groupby("country", sort=False)["value"].sum()
         parts.append(pd.DataFrame({"country": tot.index.astype(str), "sector": TOTAL,
                                    "measure": measure, "value": tot.to_numpy()}))
     return pd.concat(parts, ignore_index=True)
+
+
+def _catalogue(table: MRIOTable, name: str,
+               cache: dict[tuple[str, str], pd.DataFrame]) -> pd.DataFrame:
+    """Every term of catalogue measure ``name`` at its sector and country levels."""
+    m = MEASURES[name]
+    levels = [lv for lv in LEVELS if lv in m.levels]
+    if not levels:
+        raise MeasureError(f"measure {name!r} has no sector or country level (levels: "
+                           f"{', '.join(m.levels)}); a scenario compares countries and "
+                           "sectors")
+    parts = [_level_frame(table, name, lv, cache) for lv in levels]
+    out = pd.concat(parts, ignore_index=True)
+    return out.assign(measure=name + "." + out["measure"])
 
 
 def measure_frame(table: MRIOTable, measures: Sequence[str],
                   notes: list[str] | None = None) -> pd.DataFrame:
     """Long frame ``country, sector, measure, value`` of ``measures`` on ``table``.
 
-    Measures whose module is missing are left out with a note (and a warning).
+    ``notes`` is kept for callers that collect remarks; every measure ships with
+    silkchain, so none is left out.
     """
-    cache: dict[tuple[str, str, str], pd.DataFrame] = {}
+    cache: dict[tuple[str, str], pd.DataFrame] = {}
     parts = []
     for m in measures:
         if m == "gdp":
@@ -134,17 +147,14 @@ def measure_frame(table: MRIOTable, measures: Sequence[str],
             parts.append(_frame(table.x, _by_country(table.x, table), table, m))
         elif m == "gross_exports":
             parts.append(_frame(table.E, _by_country(table.E, table), table, m))
-        elif m in _EXTERNAL:
-            try:
-                parts.append(_external(table, m, cache))
-            except MeasureUnavailable as err:
-                if notes is not None and str(err) not in notes:
-                    notes.append(str(err))
-                    warnings.warn(str(err), RuntimeWarning, stacklevel=2)
+        elif m in TERMS:
+            parts.append(_term(table, m, cache))
         elif m in PRICE_MEASURES:
             continue  # prices need the wedges: see price_frame
+        elif m in MEASURES:
+            parts.append(_catalogue(table, m, cache))
         else:
-            raise ValueError(f"unknown measure {m!r}; available: {', '.join(KNOWN)}")
+            raise ValueError(f"unknown measure {m!r}; available: {', '.join(known())}")
     if not parts:
         return pd.DataFrame(columns=["country", "sector", "measure", "value"])
     return pd.concat(parts, ignore_index=True)
