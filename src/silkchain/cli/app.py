@@ -20,6 +20,7 @@ from silkchain.cli import (
     cmd_panel,
     cmd_report,
     cmd_scenario,
+    cmd_sda,
     cmd_serve,
     cmd_table,
 )
@@ -33,6 +34,7 @@ COMMAND_MODULES = (
     cmd_decompose,
     cmd_indicators,
     cmd_panel,
+    cmd_sda,
     cmd_bri,
     cmd_scenario,
     cmd_report,
