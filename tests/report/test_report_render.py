@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -103,3 +106,169 @@ def test_sheet_names_are_unique_and_short():
     names = [rep.add_frame(long, pd.DataFrame()) for _ in range(3)]
     assert names == ["x" * 31, "x" * 29 + "_2", "x" * 29 + "_3"]
     assert sheet_name("a[b]*?") == "a_b___"
+
+
+# --------------------------------------------------------------------------- outputs
+def _tidy_report() -> Report:
+    rep = small_report()
+    rep.add_frame("tidy", pd.DataFrame({"year": [2011, 2011], "country": ["CHN", "IND"],
+                                        "measure": ["DVA_share", "GEXP"],
+                                        "value": [0.66, 2084965.0]}), note="tidy rows")
+    return rep
+
+
+def test_every_tidy_sheet_has_a_unit_and_a_definition_and_number_formats(tmp_path):
+    import openpyxl
+
+    path = write_report_workbook(_tidy_report(), tmp_path / "r.xlsx")
+    tidy = pd.read_excel(path, sheet_name="tidy")
+    assert tidy.columns.tolist() == ["year", "country", "measure", "value", "unit",
+                                     "definition"]
+    assert tidy["unit"].tolist() == ["fraction of 1", "table currency (US$ million for WIOD)"]
+    assert tidy["definition"].tolist() == ["DVA / GEXP; likewise VAX_share, GVC_share, "
+                                           "GVCB_share, GVCF_share", "gross exports"]
+    ws = openpyxl.load_workbook(path)["tidy"]
+    assert ws.column_dimensions["D"].number_format == "#,##0" or \
+        ws["D2"].number_format in ("#,##0", "General")
+
+
+def test_a_step_log_is_readable_lines_not_a_repr():
+    from silkchain.report.sections import step_log
+
+    log = [{"op": "transfer", "from": "CHN", "to": ["IDN", "IND"], "share": 0.2,
+            "gras": {"iterations": 7, "gap": 1.234567e-11}}]
+    assert step_log(log) == ["transfer: from CHN; to IDN, IND; share 0.2; gras {iterations: "
+                             "7, gap: 1.23457e-11}"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_the_pair_follows_the_umask_and_leaves_no_temporaries(tmp_path, umask):
+    from silkchain.report.outputs import write_outputs
+
+    old = os.umask(umask)
+    try:
+        html, book = write_outputs(small_report(), tmp_path)
+    finally:
+        os.umask(old)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.xlsx"]
+    for p in (html, book):
+        assert stat.S_IMODE(p.stat().st_mode) == 0o666 & ~umask
+
+
+def test_a_kill_between_the_renames_is_finished_by_the_next_run(tmp_path, monkeypatch):
+    from silkchain.report import outputs
+
+    outputs.write_outputs(small_report(), tmp_path)  # the old pair
+    old_page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    new = small_report()
+    new.subtitle = "the new run"
+    real_replace = os.replace
+    calls = []
+
+    def killed(src, dst):  # the kill: after the journal and the first rename
+        calls.append(Path(dst).name)
+        if Path(dst).name == "report.html":
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(outputs.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        outputs.write_outputs(new, tmp_path)
+    monkeypatch.setattr(outputs.os, "replace", real_replace)
+    assert calls[-3:] == [".report-commit.json", "report.xlsx", "report.html"]
+    assert (tmp_path / outputs.JOURNAL).exists()  # the journal says what is left to do
+    assert (tmp_path / "report.html").read_text(encoding="utf-8") == old_page
+    done = outputs.recover(tmp_path)  # what the next run does first
+    assert done == ["finished report.html"]  # the workbook was already in place
+    assert "the new run" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.xlsx"]
+
+
+def test_a_kill_before_the_journal_keeps_the_old_pair_and_its_temporaries_go(tmp_path,
+                                                                            monkeypatch):
+    from silkchain.report import outputs
+
+    outputs.write_outputs(small_report(), tmp_path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    (tmp_path / ".report.xlsx.k2j3abcd").write_bytes(b"")  # an old mkstemp leftover
+
+    def killed(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(outputs, "render_html", killed)  # after the workbook temporary
+    with pytest.raises(KeyboardInterrupt):
+        outputs.write_outputs(small_report(), tmp_path)
+    monkeypatch.undo()
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()
+            if not p.name.startswith(".")} == before
+    assert outputs.recover(tmp_path) == []  # the failed run already removed its own
+    outputs.write_outputs(small_report(), tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html", "report.xlsx"]
+
+
+# --------------------------------------------------------------------------- sections
+def _frame(measures: dict[str, dict[str, float]], years=(2010, 2011), group="grp",
+           members=("AAA", "BBB")) -> pd.DataFrame:
+    rows = [{"year": y, "country": c, "sector": "", "partner": "", "measure": m,
+             "value": v * (1 + 0.01 * (y - years[0]))}
+            for m, by in measures.items() for c, v in by.items() for y in years]
+    frame = pd.DataFrame(rows)
+    frame.attrs.update({"group": group, "coverage": {"inside": list(members)}})
+    return frame
+
+
+def _ctx():
+    from silkchain.report.sections import Context
+
+    return Context(group="grp", hub="CHN", years=[2010, 2011], report=Report("t", "s"))
+
+
+def test_value_capture_shows_percent_and_distinct_group_and_world_bars():
+    from silkchain.report.sections import WORLD_COLOUR, value_capture_section
+
+    who = {"AAA": 0.7, "BBB": 0.8, "CHN": 0.66, "grp": 0.75, "World": 0.72}
+    frame = _frame({"DVA_share": who, "GEXP": dict.fromkeys(who, 100.0),
+                    "DVA": {k: 100 * v for k, v in who.items()}})
+    section = value_capture_section(frame, _ctx())
+    bars = section.charts[0].figure.data[0]
+    colours = dict(zip(bars.y, bars.marker.color, strict=True))
+    assert colours["World"] == WORLD_COLOUR and colours["grp"] != colours["World"]
+    table = section.tables[0].frame.set_index("country")
+    assert table.loc["CHN", "DVA share, %"] == pytest.approx(66.66)  # % beside the % chart
+
+
+def test_start_markers_are_open_and_small_multiples_have_y_labels():
+    from silkchain.report.sections import participation_section, position_section
+
+    who = {"AAA": 0.3, "BBB": 0.4, "CHN": 0.5, "grp": 0.35}
+    gains = _frame({"forward": who, "forward_change": who, "va_cagr": who})
+    pos = _frame({"GVC_position": who, "U": who, "position": who})
+    ctx = _ctx()
+    fig = participation_section(gains, pos, ctx).charts[0].figure
+    starts = [t for t in fig.data if getattr(t.marker, "symbol", None) == "circle-open"]
+    assert starts and all(t.marker.size >= 8 and t.marker.line.width > 0 for t in starts)
+    labels = [t.textposition for t in fig.data if t.mode == "markers+text"]
+    assert len(set(labels)) > 1  # neighbours' labels do not all sit on top
+    fig = position_section(pos, ctx).charts[0].figure
+    assert [fig.layout[f"yaxis{i}"].title.text for i in ("", "2", "3")] == [
+        "upstreamness (stages)", "PLv_GVC / PLy_GVC (ratio)", "ln(1+IV/E) − ln(1+FV/E)"]
+
+
+def test_non_tradables_are_never_upgrading_candidates():
+    from silkchain.report.sections import upgrading_section
+
+    sectors = {"s1": "textiles", "s2": "construction", "s3": "real_estate"}
+    rows = []
+    for s in sectors:
+        for m, v in (("candidate", 1.0), ("upgrading", 0.0), ("density", 0.5),
+                     ("NRCA_slope", 0.1), ("NRCA_last", 0.0), ("has_advantage", 0.0)):
+            rows.append({"year": 2011, "country": "CHN", "sector": s, "partner": "",
+                         "measure": m, "value": v})
+    frame = pd.DataFrame(rows)
+    frame.attrs["notes"] = {"country": "CHN", "candidates": "s1, s2, s3", "upgrading": ""}
+    ctx = _ctx()
+    ctx.sector_broad = sectors
+    section = upgrading_section(frame, ctx)
+    table = section.tables[0]
+    assert table.frame["sector"].tolist() == ["s1"]
+    assert "Left out here: s2 (s2); s3 (s3)." in table.note

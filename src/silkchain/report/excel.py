@@ -8,6 +8,7 @@ one tidy frame with a frozen header row and an autofilter.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -18,6 +19,53 @@ from silkchain.report.document import Report, sheet_name
 
 #: Excel's row limit, less the header.
 MAX_ROWS = 1_048_575
+_UMASK_LOCK = threading.Lock()
+
+
+def umask_mode() -> int:
+    """The mode a new file gets under the process umask (0o644 under umask 022).
+
+    >>> umask_mode() & 0o600
+    384
+    """
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
+
+
+def described(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with ``unit`` and ``definition`` columns after ``value`` (one per row, from
+    its ``measure``), for frames in the tidy layout; others are returned unchanged.
+
+    >>> f = pd.DataFrame({"country": ["CHN"], "measure": ["DVA_share"], "value": [0.66]})
+    >>> described(f).columns.tolist()
+    ['country', 'measure', 'value', 'unit', 'definition']
+    >>> described(f)["unit"].iloc[0]
+    'fraction of 1'
+    """
+    from silkchain.report.glossary import definition_of, unit_of
+
+    if "measure" not in frame.columns or "unit" in frame.columns:
+        return frame
+    names = frame["measure"].astype(str)
+    known = {m: (unit_of(m), definition_of(m)) for m in names.unique()}
+    out = frame.copy()
+    at = list(out.columns).index("value") + 1 if "value" in out.columns else len(out.columns)
+    out.insert(at, "unit", names.map(lambda m: known[m][0]))
+    out.insert(at + 1, "definition", names.map(lambda m: known[m][1]))
+    return out
+
+
+def number_format(values: pd.Series) -> str:
+    """An Excel number format for a numeric column, from its largest magnitude.
+
+    >>> number_format(pd.Series([12345.6])), number_format(pd.Series([0.123]))
+    ('#,##0', '0.0000')
+    """
+    arr = pd.to_numeric(values, errors="coerce").abs()
+    big = float(arr.max()) if arr.notna().any() else 0.0
+    return "#,##0" if big >= 1000 else "#,##0.0" if big >= 10 else "0.0000"
 
 
 def write_workbook(
@@ -61,7 +109,7 @@ def write_workbook(
         if len(frame) > MAX_ROWS:
             raise ValueError(f"frame {name!r} has {len(frame):,} rows; an Excel sheet holds "
                              f"{MAX_ROWS:,}; write it as CSV or Parquet instead")
-        named[sheet] = frame
+        named[sheet] = described(frame)
     path = Path(path)
     with atomic_path(path, suffix=".xlsx") as tmp, \
             pd.ExcelWriter(tmp, engine="xlsxwriter") as writer:
@@ -105,8 +153,12 @@ def write_workbook(
             for j, col in enumerate(frame.columns):
                 sample = frame[col].astype(str).head(200)
                 width = max([len(str(col)), *(len(s) for s in sample)])
-                ws.set_column(j, j, min(max(width + 2, 8), 40))
-    path.chmod(0o644)  # a workbook to share: readable like any other document
+                numeric = pd.api.types.is_float_dtype(frame[col])
+                fmt = book.add_format({"num_format": number_format(frame[col])}) \
+                    if numeric else None
+                limit = 60 if col == "definition" else 40
+                ws.set_column(j, j, min(max(width + 2, 8), limit), fmt)
+    path.chmod(umask_mode())  # like any file the user creates (mkstemp makes 0600)
     return path
 
 

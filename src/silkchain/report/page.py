@@ -19,6 +19,7 @@ import pandas as pd
 from silkchain.io.atomic import atomic_path
 from silkchain.report.assets import PLOTLY_CONFIG, package_text, plotly_js, plotly_version
 from silkchain.report.document import Report
+from silkchain.report.excel import umask_mode
 
 TEMPLATES = "silkchain.report.templates"
 
@@ -98,5 +99,5 @@ def write_html(report: Report, path: str | os.PathLike[str], workbook: str | Non
     text = render_html(report, workbook=workbook)
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
-    path.chmod(0o644)  # a page to share: readable like any other document
+    path.chmod(umask_mode())  # like any file the user creates (mkstemp makes 0600)
     return path

@@ -34,9 +34,44 @@ ANTRAS_CITE = ("Antràs, Chor, Fally & Hillberry (2012), AER P&P 102(3):412–16
                "inventory correction of Antràs & Chor (2018), NBER WP 24185 (METHODS.md §11).")
 
 
+#: Colour of the World bar or line (the group aggregate is vermillion, the hub orange).
+WORLD_COLOUR = "#7F7F7F"
+#: Table columns shown in per cent (fractions in the frames and the workbook).
+PERCENT_COLUMNS = ("DVA share, %", "GVC-related share, %", "DVA growth, % p.a.")
+
+
+def percent_columns(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """``table`` with the fraction columns among ``columns`` times 100 (tables beside %
+    charts show % too).
+
+    >>> percent_columns(pd.DataFrame({"share, %": [0.66]}), ["share, %"])["share, %"].tolist()
+    [66.0]
+    """
+    out = table.copy()
+    for c in columns:
+        if c in out.columns:
+            out[c] = 100 * out[c]
+    return out
+
+
 #: Colours for individual members (the hub is orange, the group aggregate vermillion).
 MEMBER_COLOURS = ("#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#6A3D9A", "#000000", "#7F7F7F",
                   "#B15928", "#1B9E77", "#8C6D31", "#393B79", "#637939", "#843C39", "#7B4173")
+
+
+def label_positions(x: Any, y: Any) -> list[str]:
+    """Text positions for point labels that keep neighbours' labels apart: points are
+    taken in order of ``x`` and their labels alternate above, below, right and left.
+
+    >>> label_positions([3, 1, 2], [0, 0, 0])
+    ['middle right', 'top center', 'bottom center']
+    """
+    cycle = ("top center", "bottom center", "middle right", "middle left")
+    order = np.argsort(np.asarray(x, dtype=float), kind="stable")
+    out = [""] * len(order)
+    for rank, i in enumerate(order):
+        out[int(i)] = cycle[rank % len(cycle)]
+    return out
 
 
 def milestones(years: Sequence[int], points: int = 5) -> list[int]:
@@ -69,6 +104,9 @@ class Context:
     years: list[int]
     report: Report
     sector_names: dict[str, str] = field(default_factory=dict)
+    #: The table's sector code -> broad sector (``silkchain.concordances.broad.classify``);
+    #: found from the answer's source when empty.
+    sector_broad: dict[str, str] = field(default_factory=dict)
 
     @property
     def first(self) -> int:
@@ -138,8 +176,8 @@ def value_capture_section(frame: pd.DataFrame, ctx: Context) -> Section:
     last = series(frame, "DVA_share", ctx.last).reindex(shown).dropna().sort_values()
     first = series(frame, "DVA_share", ctx.first).reindex(last.index)
     fig = new_figure(height=max(420, 24 * len(last) + 140))
-    colours = [colour(1) if c == ctx.hub else colour(3) if c in (group, "World") else colour(0)
-               for c in last.index]
+    colours = [colour(1) if c == ctx.hub else colour(3) if c == group else WORLD_COLOUR
+               if c == "World" else colour(0) for c in last.index]
     fig.add_trace(go.Bar(y=last.index, x=100 * last.to_numpy(), orientation="h",
                          name=str(ctx.last), marker_color=colours,
                          hovertemplate="%{y}: %{x:.1f}% of gross exports<extra></extra>"))
@@ -156,8 +194,8 @@ def value_capture_section(frame: pd.DataFrame, ctx: Context) -> Section:
         guide=("Each bar is the share of a country's gross exports that is its own value added "
                "(DVA, first passage through its border); the rest is foreign value added and "
                "double counting. Longer bars mean more value captured per dollar exported. "
-               f"Diamonds mark {ctx.first}. The group bar sums its members' DVA and exports; "
-               "China is orange."),
+               f"Diamonds mark {ctx.first}. The group bar (vermillion) sums its members' DVA and "
+               "exports; the World bar is grey; China is orange."),
         citation=BM_CITE, caveat=caveat_for(frame, list(last.index)), sheets=(sheet,))]
     world = pick(frame, "DVA_world_share", [ctx.hub, *([group] if group else [])])
     if world["year"].nunique() > 1:
@@ -189,14 +227,14 @@ def value_capture_section(frame: pd.DataFrame, ctx: Context) -> Section:
 
 def _value_capture_table(frame: pd.DataFrame, shown: Sequence[str], ctx: Context
                          ) -> pd.DataFrame:
-    cols = {"GEXP": "gross exports", "DVA": "DVA", "DVA_share": "DVA share",
-            "GVC_share": "GVC-related share", "DVA_cagr": "DVA growth p.a."}
+    cols = {"GEXP": "gross exports", "DVA": "DVA", "DVA_share": "DVA share, %",
+            "GVC_share": "GVC-related share, %", "DVA_cagr": "DVA growth, % p.a."}
     sub = frame[(frame["year"] == ctx.last) & frame["measure"].isin(list(cols))
                 & frame["country"].isin(list(shown))]
     wide = sub.pivot_table(index="country", columns="measure", values="value", sort=False)
     wide = wide.reindex(index=[c for c in shown if c in wide.index],
                         columns=[c for c in cols if c in wide.columns])
-    return wide.rename(columns=cols).reset_index()
+    return percent_columns(wide.rename(columns=cols), PERCENT_COLUMNS).reset_index()
 
 
 # --------------------------------------------------------------------------- answers 2 + 3
@@ -222,6 +260,9 @@ def participation_section(gains: pd.DataFrame, pos: pd.DataFrame | None, ctx: Co
         xy = x.merge(y, on=["year", "country"]).sort_values(["country", "year"])
         marks = milestones(sorted(xy["year"].unique()))
         xy = xy[xy["year"].isin(marks)]
+        ends = xy[xy["year"] == xy["year"].max()]
+        end_positions = dict(zip(ends["country"].astype(str),
+                                 label_positions(ends["x"], ends["y"]), strict=True))
         fig = new_figure(height=580)
         for i, (code, rows) in enumerate(xy.groupby("country", sort=False)):
             hub = code == ctx.hub
@@ -237,7 +278,8 @@ def participation_section(gains: pd.DataFrame, pos: pd.DataFrame | None, ctx: Co
             end = rows.iloc[[-1]]
             fig.add_trace(go.Scatter(
                 x=100 * end["x"], y=end["y"], mode="markers+text", name=str(code),
-                text=[str(code)], textposition="top center", legendgroup=str(code),
+                text=[str(code)], textposition=end_positions.get(str(code), "top center"),
+                legendgroup=str(code),
                 marker={"color": col, "size": 11 if hub or grp else 8},
                 customdata=np.c_[rows["year"].iloc[[0]], 100 * rows["x"].iloc[[0]],
                                  rows["y"].iloc[[0]]],
@@ -247,7 +289,9 @@ def participation_section(gains: pd.DataFrame, pos: pd.DataFrame | None, ctx: Co
             start = rows.iloc[[0]]
             if len(rows) > 1:
                 fig.add_trace(go.Scatter(x=100 * start["x"], y=start["y"], mode="markers",
-                                         marker={"color": col, "size": 5, "symbol": "circle-open"},
+                                         marker={"color": col, "size": 9,
+                                                 "symbol": "circle-open",
+                                                 "line": {"color": col, "width": 1.6}},
                                          legendgroup=str(code), showlegend=False,
                                          hoverinfo="skip"))
         fig.add_hline(y=1.0, line={"dash": "dot", "color": "#888"})
@@ -273,7 +317,7 @@ def participation_section(gains: pd.DataFrame, pos: pd.DataFrame | None, ctx: Co
         fig2 = new_figure(height=460)
         fig2.add_trace(go.Scatter(
             x=100 * both["x"], y=100 * both["y"], mode="markers+text", text=list(both.index),
-            textposition="top center",
+            textposition=label_positions(both["x"], both["y"]),
             marker={"size": 10, "color": [colour(1) if c == ctx.hub else colour(0)
                                           for c in both.index]},
             hovertemplate="%{text}: participation %{x:+.1f} pp, VA growth %{y:.1f}% p.a."
@@ -322,6 +366,9 @@ def position_section(pos: pd.DataFrame, ctx: Context) -> Section:
                 hovertemplate=f"{code} %{{x}}: %{{y:.3f}}<extra>{titles[m]}</extra>"),
                 row=1, col=j)
     fig.update_layout(legend={"orientation": "h", "y": -0.15})
+    for j, label in enumerate(("upstreamness (stages)", "PLv_GVC / PLy_GVC (ratio)",
+                               "ln(1+IV/E) − ln(1+FV/E)"), start=1):
+        fig.update_yaxes(title_text=label, row=1, col=j)
     year_axis(fig, dtick=1 if len(ctx.years) <= 6 else 2)
     notes = (pos.attrs.get("notes") or {}).get("china") or {}
     verdict = "; ".join(f"{titles.get(k, k)}: {v}" for k, v in notes.items())
@@ -345,6 +392,37 @@ def position_section(pos: pd.DataFrame, ctx: Context) -> Section:
 
 
 # --------------------------------------------------------------------------- scenario
+def _plain(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_plain(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_plain(v) for v in value)
+    if isinstance(value, np.ndarray):
+        return _plain(value.tolist())
+    if isinstance(value, np.generic):
+        return _plain(value.item())
+    return str(value)
+
+
+def step_log(log: Sequence[Any]) -> list[str]:
+    """A scenario's step log as one readable line per step (no Python repr).
+
+    >>> step_log([{"op": "transfer", "share": 0.2, "to": ["IDN", "IND"], "gras_iterations": 7}])
+    ['transfer: share 0.2; to IDN, IND; gras_iterations 7']
+    """
+    lines = []
+    for entry in log:
+        if isinstance(entry, dict):
+            head = str(entry.get("op", entry.get("step", "step")))
+            rest = [f"{k} {_plain(v)}" for k, v in entry.items() if k not in ("op", "step")]
+            lines.append(f"{head}: {'; '.join(rest)}" if rest else head)
+        else:
+            lines.append(_plain(entry))
+    return lines
+
+
 def scenario_section(result: Any, ctx: Context, must: Sequence[str], description: str
                      ) -> Section:
     """Before and after a scenario: per-cent changes by country and a table."""
@@ -354,10 +432,11 @@ def scenario_section(result: Any, ctx: Context, must: Sequence[str], description
     sheet = ctx.report.add_frame("scenario_comparison", comp, "Scenario comparison: "
                                  "silkchain.scenarios.run(...).comparison (country, sector, "
                                  "measure, baseline, scenario, delta).")
+    log = step_log(result.log)
     spec = ctx.report.add_frame("scenario_spec", pd.DataFrame(
-        {"key": ["scenario", "sha256", "steps log"],
-         "value": [result.scenario.to_json(), result.sha256, repr(result.log)]}),
-        "The scenario specification, its hash and the step log.")
+        {"key": ["scenario", "sha256", *[f"step {i}" for i in range(1, len(log) + 1)]],
+         "value": [result.scenario.to_json(), result.sha256, *log]}),
+        "The scenario specification, its hash and what each step did (one row a step).")
     fig = scenario_figure(comp, must)
     table = scenario_table(comp, must)
     shown = list(table["country"])
@@ -639,8 +718,35 @@ UPGRADING_CITE = ("Relatedness: Hidalgo, Klinger, Barabási & Hausmann (2007), S
                   "GVC position: Wang, Wei, Yu & Zhu (2017b), NBER WP 23261.")
 
 
+#: Broad sectors whose output is hardly traded across borders: never upgrading candidates.
+NON_TRADABLE = ("construction", "real_estate", "public_services", "utilities",
+                "other_services")
+
+
+def sector_broad(frame: pd.DataFrame, ctx: Context) -> dict[str, str]:
+    """Sector code -> broad sector for the answer's table (empty when it cannot be told)."""
+    if ctx.sector_broad:
+        return ctx.sector_broad
+    try:
+        from silkchain.bri.common import source_tasks
+        from silkchain.concordances.broad import classify
+        from silkchain.io.registry import read
+
+        last = int(max(frame["year"]))
+        found = source_tasks(frame.attrs.get("source"), [last])
+        table = next(iter(found.values()))
+        table = read(table) if isinstance(table, str) else table
+        ctx.sector_broad = {str(k): str(v) for k, v in classify(table).items()}
+    except Exception:  # the section then says it could not tell (never a silent pass)
+        return {}
+    return ctx.sector_broad
+
+
 def upgrading_section(frame: pd.DataFrame, ctx: Context) -> Section:
-    """Sectors with rising value-added RCA, and candidates close to current strengths."""
+    """Sectors with rising value-added RCA, and candidates close to current strengths.
+
+    Candidates in non-tradable broad sectors (:data:`NON_TRADABLE`) are left out of the
+    candidates and named in the table's note."""
     import plotly.graph_objects as go
 
     sheet = ctx.report.add_frame("upgrading_paths", frame, "Answer 7, upgrading paths: "
@@ -651,6 +757,11 @@ def upgrading_section(frame: pd.DataFrame, ctx: Context) -> Section:
     wide = frame[(frame["year"] == last) & (frame["sector"] != "") & (frame["partner"] == "")]
     wide = wide.pivot_table(index="sector", columns="measure", values="value")
     wide["name"] = [ctx.sector_names.get(s, s) for s in wide.index]
+    broad = sector_broad(frame, ctx)
+    tradable = pd.Series([broad.get(str(code)) not in NON_TRADABLE for code in wide.index],
+                         index=wide.index)
+    dropped = [str(code) for code in wide.index[(wide["candidate"] > 0) & ~tradable]]
+    wide["candidate"] = wide["candidate"].where(tradable, 0.0)
     groups = (("candidate: close to strengths, no advantage yet", wide["candidate"] > 0,
                colour(2)),
               ("upgrading: rising RCA and position", (wide["upgrading"] > 0)
@@ -685,7 +796,7 @@ def upgrading_section(frame: pd.DataFrame, ctx: Context) -> Section:
     rows = []
     for label, key in (("candidate", "candidates"), ("upgrading", "upgrading")):
         for code in str(notes.get(key, "")).split(", "):
-            if code and code in wide.index:
+            if code and code in wide.index and not (key == "candidates" and code in dropped):
                 r = wide.loc[code]
                 rows.append({"path": label, "sector": code, "name": r["name"],
                              "density": r["density"], "RCA last year": r.get("NRCA_last"),
@@ -695,6 +806,20 @@ def upgrading_section(frame: pd.DataFrame, ctx: Context) -> Section:
     return Section("upgrading", "7. Upgrading paths", intro=(
         f"Which of {c}'s sectors are moving up, and which are within reach?"),
         charts=(chart,), tables=(TableBlock("upgrading-table", "Named sectors", table,
-                                            note="Caveat: relatedness from a 35-sector table "
-                                                 "is coarse; treat candidates as questions to "
-                                                 "ask, not answers."),) if len(table) else ())
+                                            note=upgrading_note(dropped, broad, ctx)),)
+        if len(table) else ())
+
+
+def upgrading_note(dropped: Sequence[str], broad: dict[str, str], ctx: Context) -> str:
+    """The upgrading table's note: caveat, and which non-tradables were left out."""
+    text = ("Caveat: relatedness from a table of few sectors is coarse; treat candidates as "
+            "questions to ask, not answers. Non-tradable sectors (construction, real estate, "
+            "utilities, public administration, education and health, other services) are "
+            "never candidates.")
+    if dropped:
+        names = [f"{ctx.sector_names.get(c, c)} ({c})" for c in dropped]
+        text += f" Left out here: {'; '.join(names)}."
+    if not broad:
+        text += (" The table's sectors could not be placed in broad sectors, so non-tradables "
+                 "could not be told apart here.")
+    return text
