@@ -23,6 +23,7 @@ from silkchain.errors import (
     TableValidationError,
     ValueProblemError,
 )
+from silkchain.io.pymrio import from_pymrio
 from silkchain.io.registry import datasets, read, read_panel, write
 from silkchain.labels import Labels
 from silkchain.table import MRIOTable
@@ -45,6 +46,7 @@ __all__ = [
     "ValueProblemError",
     "__version__",
     "datasets",
+    "from_pymrio",
     "read",
     "read_panel",
     "write",

@@ -169,6 +169,14 @@ class MRIOTable:
             Ya = Ya[:, None]
         labels = Labels.build(countries, sectors, fd_categories, va_rows, sector_names,
                               sector_codes)
+        if (fd_categories is None and Ya.ndim == 2 and labels.G and Ya.shape[1] != labels.G
+                and Ya.shape[1] % labels.G == 0):
+            K = Ya.shape[1] // labels.G
+            raise ShapeError(
+                f"Y has {Ya.shape[1]} columns for {labels.G} countries: pass fd_categories= "
+                f"with the {K} final-demand categories of each destination country (columns "
+                "destination-major: country 1's categories, then country 2's, ...), or sum "
+                "them into one column per country")
         if x_policy not in ("rows", "published"):
             raise ValueError(f"x_policy must be 'rows' or 'published', got {x_policy!r}")
         meta = dict(meta or {})
@@ -484,6 +492,12 @@ class MRIOTable:
     def replace(self, **changes: Any) -> MRIOTable:
         """A new, re-validated table with some fields changed (scenarios use this)."""
         return replace(self, **changes)
+
+    def to_pymrio(self, name: str | None = None) -> Any:
+        """This table as a pymrio ``IOSystem`` (see :mod:`silkchain.io.pymrio`)."""
+        from silkchain.io.pymrio import to_pymrio
+
+        return to_pymrio(self, name)
 
     def __repr__(self) -> str:
         src = self.meta.get("dataset") or self.meta.get("source") or "MRIOTable"
