@@ -50,6 +50,17 @@ def test_fence_parser_keeps_blocks_apart() -> None:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
+def test_example_blocks_end_with_a_blank_line(page: Path) -> None:
+    """A fence right after an example's output would be read as output by plain
+    ``pytest --doctest-glob='*.md'``; every block ends with a blank line instead."""
+    ends = [body.splitlines()[-1] for info, body in fenced_blocks(page.read_text())
+            if info in ("", "python", "pycon", "py") and ">>> " in body]
+    assert all(not line.strip() for line in ends), (
+        f"{page.name}: a python block with examples ends without a blank line before its "
+        f"closing fence (last lines: {[e for e in ends if e.strip()]})")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
 def test_doc_page_examples_run(page: Path, tmp_path: Path,
                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # examples that write files write here
