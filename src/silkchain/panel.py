@@ -23,7 +23,7 @@ Where it runs (``scheduler``):
 * ``"sync"``: serially in this process, without Dask (small jobs, debugging).
 
 Results of named measures on named sources are cached: in the local store
-(``silkchain.store.Store().put_frame/get_frame``) when that module is
+(``silkchain.io.store.Store().put_frame/get_frame``) when that module is
 installed, else as Parquet files under :func:`cache_dir` (written atomically).
 
 Examples
@@ -41,6 +41,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import sys
 import time
@@ -144,12 +145,33 @@ def _normalise_measures(measure: MeasureSpec | Sequence[MeasureSpec],
     return out
 
 
-def _compute_year(year: int, ref: str | MRIOTable,
-                  measures: list[tuple[str, Callable[..., pd.DataFrame], dict[str, Any]]],
-                  blas_threads: int | None = 1) -> pd.DataFrame:
-    """One panel task: read the table of ``year`` and compute every measure on it."""
+class StoreNotSharedError(PanelError):
+    """A worker cannot see the store folder the client named (not a shared path)."""
+
+
+def _read_year(ref: str | MRIOTable, store_root: str | None) -> MRIOTable:
+    """The table of one task: given, from the store folder ``store_root``, or by id."""
     from silkchain.io.registry import read
 
+    if store_root is None or not isinstance(ref, str):
+        return read(ref)
+    if not Path(store_root).is_dir():
+        raise StoreNotSharedError(f"{ref}: this worker cannot see the store folder "
+                                  f"{store_root}")
+    from silkchain.io.store import Store
+
+    return Store(store_root).read(ref)
+
+
+def _compute_year(year: int, ref: str | MRIOTable,
+                  measures: list[tuple[str, Callable[..., pd.DataFrame], dict[str, Any]]],
+                  blas_threads: int | None = 1, store_root: str | None = None
+                  ) -> pd.DataFrame:
+    """One panel task: read the table of ``year`` and compute every measure on it.
+
+    ``store_root``: a store folder shared with the client (a dataset id of the
+    local store is read from there, not from the worker's own store).
+    """
     limiter: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
     if blas_threads is not None:
         with contextlib.suppress(ImportError):
@@ -157,7 +179,7 @@ def _compute_year(year: int, ref: str | MRIOTable,
 
             limiter = threadpool_limits(limits=blas_threads)
     with limiter:
-        table = read(ref)
+        table = _read_year(ref, store_root)
         frames = []
         for name, fn, kwargs in measures:
             try:
@@ -293,9 +315,9 @@ class ParquetCache:
 
 
 def default_cache() -> Any:
-    """The local store when ``silkchain.store`` is installed, else a :class:`ParquetCache`."""
+    """The local store when its packages are installed, else a :class:`ParquetCache`."""
     try:
-        from silkchain.store import Store
+        from silkchain.io.store import Store
 
         return Store()
     except ImportError:  # no store module, or its optional dependencies are missing
@@ -330,14 +352,19 @@ def dask_client(scheduler: Any = None, n_workers: int = 2,
         yield scheduler  # a Client the caller owns
         return
     if scheduler in (None, "local"):
-        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, host="127.0.0.1",
-                               dashboard_address=None, processes=True, env=dict(WORKER_ENV))
-        client = Client(cluster)
-        try:
-            yield client
-        finally:
-            client.close()
-            cluster.close()
+        with _quiet_shutdown():
+            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1,
+                                   host="127.0.0.1", dashboard_address=None, processes=True,
+                                   env=dict(WORKER_ENV), silence_logs=logging.CRITICAL,
+                                   # no dashboard; its HTTP routes on a free local port, not
+                                   # 8787 (taken by another cluster: a warning on stderr)
+                                   scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+            client = Client(cluster)
+            try:
+                yield client
+            finally:
+                client.close()
+                cluster.close()
         return
     address = scheduler if "://" in scheduler else f"tcp://{scheduler}"
     try:
@@ -350,38 +377,130 @@ def dask_client(scheduler: Any = None, n_workers: int = 2,
     try:
         yield client
     finally:
-        client.close()
+        with _quiet_shutdown():
+            client.close()
+
+
+@contextlib.contextmanager
+def _quiet_shutdown() -> Iterator[None]:
+    """Keep dask.distributed's closing chatter (closed comms, heartbeats) off stderr.
+
+    Failures are not hidden: a failed task reaches :func:`run_years` as an exception.
+    """
+    loggers = [logging.getLogger(name) for name in ("distributed", "tornado")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
+
+
+def _store_root(tasks: Mapping[int, MRIOTable | str]) -> str | None:
+    """The local store folder when some task is a dataset id of the store, else None."""
+    from silkchain.io import bundled
+    from silkchain.io.registry import DATASET_ID
+
+    ids = [r for r in tasks.values() if isinstance(r, str) and DATASET_ID.match(r)
+           and r.split(":", 1)[0] != bundled.NAME and not Path(r).exists()]
+    if not ids:
+        return None
+    try:
+        from silkchain.io.store import default_root
+    except ImportError:  # no store installed: workers resolve ids themselves
+        return None
+    return str(Path(default_root()).resolve())
+
+
+def _year_failure(year: int, ref: Any, err: BaseException) -> SilkchainError:
+    """The error of a year that failed twice: its own when it names the year, else a PanelError."""
+    if isinstance(err, SilkchainError) and str(year) in str(err):
+        return err
+    what = ref if isinstance(ref, str) else f"year {year}"
+    return PanelError(f"year {year} ({what}) failed on the Dask cluster, also when tried a "
+                      f"second time: {type(err).__name__}: {err}")
+
+
+def _run_on_dask(client: Any, tasks: Mapping[int, MRIOTable | str],
+                 measures: list[tuple[str, Callable[..., pd.DataFrame], dict[str, Any]]],
+                 report: ProgressFn, label: str) -> dict[int, pd.DataFrame]:
+    """Every year on ``client``: a failed year is tried once more; results by year.
+
+    Tasks carry dataset ids and the client's store folder; a worker that cannot see
+    that folder gets the table itself instead (read here, sent once).
+    """
+    from dask.distributed import as_completed
+
+    years = list(tasks)
+    store_root = _store_root(tasks)
+    attempts = dict.fromkeys(years, 0)
+    refs: dict[int, Any] = dict(tasks)
+
+    def submit(year: int) -> Any:
+        attempts[year] += 1
+        return client.submit(_compute_year, year, refs[year], measures, 1,
+                             store_root if isinstance(refs[year], str) else None,
+                             pure=False, key=f"{label}-{year}-{attempts[year]}-"
+                                             f"{time.monotonic_ns()}")
+
+    futures = {submit(y): y for y in years}
+    results: dict[int, pd.DataFrame] = {}
+    pending = as_completed(list(futures))
+    try:
+        for fut in pending:
+            year = futures.pop(fut)
+            try:
+                results[year] = fut.result()
+            except StoreNotSharedError:
+                from silkchain.io.registry import read
+
+                refs[year] = client.scatter(read(tasks[year]))
+                attempts[year] -= 1  # not a failure of the year
+                new = submit(year)
+                futures[new] = year
+                pending.add(new)
+                continue
+            except Exception as err:
+                if attempts[year] >= 2:
+                    raise _year_failure(year, tasks[year], err) from None
+                new = submit(year)
+                futures[new] = year
+                pending.add(new)
+                continue
+            finally:
+                fut.release()
+            report(len(results), len(years), year)
+    finally:
+        for fut in list(futures):
+            fut.cancel()
+    return results
 
 
 def run_years(tasks: Mapping[int, MRIOTable | str],
               measures: list[tuple[str, Callable[..., pd.DataFrame], dict[str, Any]]],
               scheduler: Any = None, progress: bool | ProgressFn | None = False,
               label: str = "panel", n_workers: int | None = None) -> pd.DataFrame:
-    """Run :func:`_compute_year` for every year of ``tasks`` and stack the frames."""
+    """Run :func:`_compute_year` for every year of ``tasks`` and stack the frames in year order.
+
+    On Dask, a year whose task fails (an error, a lost worker) is tried once more; if it
+    fails again the error names the year.
+    """
     report = _progress_fn(progress, label)
     years = list(tasks)
-    frames: list[pd.DataFrame] = []
+    results: dict[int, pd.DataFrame] = {}
     if scheduler in ("sync", "synchronous"):
         for i, year in enumerate(years, 1):
-            frames.append(_compute_year(year, tasks[year], measures, blas_threads=None))
+            results[year] = _compute_year(year, tasks[year], measures, blas_threads=None)
             report(i, len(years), year)
-    else:
-        from dask.distributed import as_completed
-
+    elif years:
         workers = n_workers or max(1, min(2, len(years), os.cpu_count() or 1))
         with dask_client(scheduler, n_workers=workers) as client:
-            futures = {client.submit(_compute_year, y, tasks[y], measures, 1, pure=False,
-                                     key=f"{label}-{y}-{time.monotonic_ns()}"): y
-                       for y in years}
-            for done, fut in enumerate(as_completed(list(futures)), 1):
-                frames.append(fut.result())
-                report(done, len(years), futures[fut])
-    if not frames:
+            results = _run_on_dask(client, tasks, measures, report, label)
+    if not results:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in PANEL_COLUMNS})
-    out = pd.concat(frames, ignore_index=True)
-    order = {y: i for i, y in enumerate(years)}
-    out = out.iloc[out["year"].map(order).argsort(kind="stable")].reset_index(drop=True)
-    return out
+    return pd.concat([results[y] for y in years], ignore_index=True)
 
 
 def panel(

@@ -215,3 +215,98 @@ def test_same_code_runs_on_a_cluster_started_by_the_test(wiod_panel, tmp_path):
     assert len(merged) == len(want) == len(got)
     assert_allclose(merged["value_remote"], merged["value_local"], rtol=1e-12)
     assert np.isfinite(merged["value_remote"]).mean() > 0.99
+
+
+# ------------------------------------------------------------------------------ on a cluster
+@pytest.fixture(scope="module")
+def cluster():
+    """Two worker processes started by the test (an 'existing cluster' for --scheduler)."""
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
+                      dashboard_address=None, processes=True) as c:
+        yield c
+
+
+def flaky(table, marks):
+    """WWYZ, but the first attempt at every year fails (a lost worker, say)."""
+    mark = marks / str(table.meta["year"])
+    if not mark.exists():
+        mark.touch()
+        raise OSError("connection to the worker lost")
+    return wwyz(table)
+
+
+def always_broken_2011(table):
+    if table.meta["year"] == 2011:
+        raise ZeroDivisionError("boom")
+    return wwyz(table)
+
+
+@pytest.mark.slow
+def test_a_failed_year_is_tried_again_and_years_come_back_in_order(cluster, small_panel,
+                                                                   tmp_path):
+    from functools import partial
+
+    got = panel(small_panel, partial(flaky, marks=tmp_path), scheduler=cluster.scheduler_address)
+    want = panel(small_panel, wwyz, scheduler="sync")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2010", "2011"]
+    assert got["year"].tolist() == want["year"].tolist()      # year order, not finish order
+    pd.testing.assert_frame_equal(got, want, check_like=False)
+
+
+@pytest.mark.slow
+def test_a_year_failing_twice_is_named(cluster, small_panel):
+    with pytest.raises(PanelError, match=r"measure 'always_broken_2011' failed on year 2011: "
+                                         r"ZeroDivisionError: boom"):
+        panel(small_panel, always_broken_2011, scheduler=cluster.scheduler_address)
+
+
+@pytest.fixture
+def mini_store(tmp_path, monkeypatch, small_panel):
+    """A store holding 'mini:2010' and 'mini:2011', set after the cluster started."""
+    from silkchain.io.store import Store
+
+    monkeypatch.setenv("SILKCHAIN_HOME", str(tmp_path / "store"))
+    store = Store()
+    for year, table in small_panel.items():
+        store.put_table(table, f"mini:{year}")
+    return store
+
+
+@pytest.mark.slow
+def test_workers_read_years_from_the_clients_store_folder(cluster, mini_store, small_panel):
+    # the workers' own store is elsewhere (their environment predates SILKCHAIN_HOME above)
+    got = panel("mini", "wwyz", scheduler=cluster.scheduler_address, cache=False)
+    want = panel(small_panel, "wwyz", scheduler="sync")
+    assert_allclose(got["value"], want["value"], rtol=1e-12)
+    assert got["year"].tolist() == want["year"].tolist()
+
+
+@pytest.mark.slow
+def test_workers_that_cannot_see_the_store_receive_the_tables(cluster, mini_store, monkeypatch,
+                                                              small_panel):
+    import silkchain.panel as panel_module
+
+    monkeypatch.setattr(panel_module, "_store_root", lambda tasks: "/nonexistent/store")
+    got = panel("mini", "wwyz", scheduler=cluster.scheduler_address, cache=False)
+    want = panel(small_panel, "wwyz", scheduler="sync")
+    assert_allclose(got["value"], want["value"], rtol=1e-12)
+
+
+@pytest.mark.slow
+def test_no_dask_chatter_on_stderr_after_a_cluster_run(cluster, tmp_path):
+    import subprocess
+    import sys
+
+    for scheduler in (cluster.scheduler_address, None):     # an existing cluster; a local one
+        args = [sys.executable, "-m", "silkchain", "panel", "wiod2013", "-m", "wwyz",
+                "--years", "2010-2011", "--no-cache", "-o", str(tmp_path / "p.csv")]
+        run = subprocess.run(args + (["--scheduler", scheduler] if scheduler else []),
+                             capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+        text = " ".join(run.stderr.split())                     # the message, unwrapped
+        assert text.startswith("wrote 1,476 rows (2 years"), run.stderr
+        assert text.endswith("p.csv"), run.stderr                # and nothing after it
+        for chatter in ("Error", "Traceback", "Warning", "distributed", "tornado"):
+            assert chatter not in text, run.stderr
