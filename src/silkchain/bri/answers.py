@@ -11,7 +11,8 @@ progress=False, cache=True) -> DataFrame`` (the panel layout ``year, country,
 sector, partner, measure, value`` with coverage and caveats in ``attrs``).
 
 >>> [a.cli for a in ANSWERS.values()]
-['value-capture', 'participation', 'position', 'china-hub', 'network', 'smile', 'upgrading']
+['value-capture', 'participation', 'position', 'china-hub', 'network', 'smile', 'upgrading',
+ 'exposure']
 >>> ANSWERS["upgrading_paths"].needs_years
 2
 >>> ANSWERS["position"].arguments(hub="IND")
@@ -27,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from silkchain.bri import china_hub as _hub
+from silkchain.bri import exposure as _exposure
 from silkchain.bri import network as _network
 from silkchain.bri import participation as _participation
 from silkchain.bri import position as _position
@@ -235,5 +237,9 @@ for _a in (
                                   Parameter("top", 5, "Candidates to name.", min=1)),
            chart=_upgrading.chart_data, docs="docs/bri/upgrading.md",
            why_years="the slopes of value-added RCA and position over time"),
+    Answer("exposure", "Supply-chain exposure", _exposure.exposure, "all", 1, "exposure",
+           "Face-value and look-through reliance on the hub's inputs and demand, and the "
+           "hub's on the group (Baldwin, Freeman & Theodorakopoulos).", (_HUB,),
+           chart=_exposure.chart_data, docs="docs/bri/exposure.md"),
 ):
     register(_a)

@@ -35,6 +35,7 @@ import pandas as pd
 
 from silkchain.errors import MeasureError
 from silkchain.measures import borin_mancini as mbm
+from silkchain.measures import exposure as mexp
 from silkchain.measures import participation as mp
 from silkchain.measures import positioning as mpos
 from silkchain.measures import rca as mrca
@@ -270,6 +271,8 @@ WWYZ_B_CITE = ("Wang, Z., Wei, S.-J., Yu, X. & Zhu, K. (2017b). Characterizing g
 KOOPMAN_CITE = ("Koopman, R., Powers, W., Wang, Z. & Wei, S.-J. (2010). Give credit where "
                 "credit is due: tracing value added in global production chains. NBER WP "
                 "16426, §4.")
+EXPOSURE_CITE = ("Baldwin, R., Freeman, R. & Theodorakopoulos, A. (2022). Horses for courses: "
+                 "measuring foreign supply chain exposure. NBER WP 30525, §2-3.")
 _SHARE_UNITS = {"participation": "share of gross exports", "position": "log index",
                 "IV": "table currency", "FV": "table currency", "E": "table currency"}
 _WWYZ_SHARES = ("forward_simple", "forward_complex", "forward", "backward_simple",
@@ -382,5 +385,16 @@ for _m in (
             "Table totals; value added is the residual x - u'Z.", "§1",
             "gross exports, gross output and value added", default_term="gross_exports",
             docs="docs/measures/leontief.md"),
+    Measure("exposure", "Supply-chain exposure, supply side (BFT)", mexp.exposure, _CS,
+            {"country": ("country", "partner"), "sector": ("country", "sector", "partner")},
+            mexp.TERMS, mexp.SIDE_UNIT["supply"], EXPOSURE_CITE, "§16",
+            "face-value (A) and look-through (B) reliance on each supplier country",
+            units=mexp.UNITS, default_term="lt_share", docs="docs/measures/exposure.md"),
+    Measure("exposure_sales", "Supply-chain exposure, sales side (BFT)", mexp.exposure, _CS,
+            {"country": ("country", "partner"), "sector": ("country", "sector", "partner")},
+            mexp.TERMS, mexp.SIDE_UNIT["sales"], EXPOSURE_CITE, "§16",
+            "output sold directly (face value) and absorbed by final demand (look-through) "
+            "in each customer country", options={"side": "sales"}, units=mexp.UNITS,
+            default_term="lt_share", docs="docs/measures/exposure.md"),
 ):
     register(_m)
