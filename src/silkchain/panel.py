@@ -149,18 +149,44 @@ class StoreNotSharedError(PanelError):
     """A worker cannot see the store folder the client named (not a shared path)."""
 
 
-def _read_year(ref: str | MRIOTable, store_root: str | None) -> MRIOTable:
-    """The table of one task: given, from the store folder ``store_root``, or by id."""
-    from silkchain.io.registry import read
+#: The last store table this process read, by (dataset id, store folder, version): the
+#: measures and Belt and Road answers that ask for the same year one after another share
+#: it, and with it its factorisation and derived arrays (``MRIOTable`` caches them). One
+#: table only, so that a panel still holds one year at a time.
+_LAST_TABLE: dict[tuple[str, str, str], MRIOTable] = {}
 
-    if store_root is None or not isinstance(ref, str):
+
+def _read_year(ref: str | MRIOTable, store_root: str | None) -> MRIOTable:
+    """The table of one task: given, from the store folder ``store_root``, or by id.
+
+    A dataset id of the store read twice in a row gives the same table object (while
+    the stored dataset is unchanged); bundled ids are cached by their own reader.
+    """
+    from silkchain.io import bundled
+    from silkchain.io.registry import DATASET_ID, read
+
+    if not isinstance(ref, str) or not DATASET_ID.match(ref) or Path(ref).exists() or (
+            ref.split(":", 1)[0] == bundled.NAME):
         return read(ref)
-    if not Path(store_root).is_dir():
+    if store_root is not None and not Path(store_root).is_dir():
         raise StoreNotSharedError(f"{ref}: this worker cannot see the store folder "
                                   f"{store_root}")
-    from silkchain.io.store import Store
+    from silkchain.io.store import Store, default_root
 
-    return Store(store_root).read(ref)
+    store = Store(store_root if store_root is not None else default_root())
+    entry = store.entry(ref)
+    if entry is None:
+        return read(ref) if store_root is None else store.read(ref)  # their own errors
+    meta = store.root / str(entry["folder"]) / "meta.json"
+    version = "|".join(str(v) for v in (entry.get("content_sha256"), entry["imported_at"],
+                                        meta.stat().st_mtime_ns if meta.exists() else 0))
+    key = (ref, str(store.root), version)
+    table = _LAST_TABLE.get(key)
+    if table is None:
+        table = store.read(ref)
+        _LAST_TABLE.clear()
+        _LAST_TABLE[key] = table
+    return table
 
 
 def _compute_year(year: int, ref: str | MRIOTable,

@@ -310,3 +310,18 @@ def test_no_dask_chatter_on_stderr_after_a_cluster_run(cluster, tmp_path):
         assert text.endswith("p.csv"), run.stderr                # and nothing after it
         for chatter in ("Error", "Traceback", "Warning", "distributed", "tornado"):
             assert chatter not in text, run.stderr
+
+
+def test_a_store_year_read_twice_in_a_row_is_one_table(mini_store, small_panel):
+    from silkchain.panel import _read_year
+
+    first = _read_year("mini:2011", None)
+    assert _read_year("mini:2011", None) is first              # its LU is computed once
+    assert _read_year("mini:2011", str(mini_store.root)) is first
+    _read_year("mini:2010", None)                               # one table held at a time
+    assert _read_year("mini:2011", None) is not first
+    again = _read_year("mini:2011", None)
+    mini_store.put_table(small_panel[2010], "mini:2011")        # replaced: read anew
+    replaced = _read_year("mini:2011", None)
+    assert replaced is not again and replaced.meta["year"] == 2010
+    assert _read_year("wiod2013:2011", None) is _read_year("wiod2013:2011", None)
