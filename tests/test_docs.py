@@ -75,3 +75,16 @@ def test_doc_page_examples_run(page: Path, tmp_path: Path,
     runner.run(test, out=out.append)
     assert runner.failures == 0, "".join(out)
     assert os.getcwd() == str(tmp_path)
+
+
+def test_example_files_named_in_the_docs_exist() -> None:
+    """Every ``docs/examples/...`` file a page or the README names is shipped."""
+    root = DOCS.parent
+    import re
+
+    named = set()
+    for page in [root / "README.md", *DOCS.rglob("*.md")]:
+        named |= set(re.findall(r"docs/examples/[\w./-]+\.(?:yaml|yml|csv|md)", page.read_text()))
+    assert named, "no example file is named anywhere"
+    missing = sorted(n for n in named if not (root / n).is_file())
+    assert not missing, f"named in the docs but not shipped: {missing}"
