@@ -89,7 +89,8 @@ def test_workbook_holds_every_frame_as_the_api_returns_it(result):
                                    check_names=False, rtol=1e-12)
     comp = sheets["scenario_comparison"]
     assert set(comp.columns) == {"country", "sector", "measure", "baseline", "scenario",
-                                 "delta"}
+                                 "delta", "unit", "definition"}
+    assert set(got.columns) >= {"unit", "definition"}  # every tidy sheet says both
 
 
 @pytest.mark.slow

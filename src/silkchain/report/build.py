@@ -17,8 +17,7 @@ from silkchain.errors import SilkchainError
 from silkchain.panel import dask_client
 from silkchain.report import sections as sec
 from silkchain.report.document import Report, Section
-from silkchain.report.excel import write_report_workbook
-from silkchain.report.page import write_html
+from silkchain.report.outputs import write_outputs
 from silkchain.scenarios import Scenario, run
 
 #: ``progress(done, total, description)``, called before and after each step.
@@ -176,8 +175,7 @@ def build_report(
     if missing:
         rep.caveats.append("Not in this report: " + "; ".join(missing) + ".")
     out_dir.mkdir(parents=True, exist_ok=True)
-    workbook = write_report_workbook(rep, out_dir / "report.xlsx")
-    html = write_html(rep, out_dir / "report.html", workbook=workbook.name)
+    html, workbook = write_outputs(rep, out_dir)  # both replaced together (report.outputs)
     timings["render"] = time.perf_counter() - t0
     done += 1
     tick("done")
