@@ -121,3 +121,25 @@ def test_cli_imports_a_multi_year_zip(releases: dict[str, Path], tmp_path: Path,
     assert bad.stderr.strip().splitlines() == [
         "error: ICIO2021_2018-2020.zip: no table for 2030 in this release (it holds "
         "2018-2020)"]
+
+
+def test_years_read_in_parallel_processes(releases: dict[str, Path], tmp_path: Path) -> None:
+    store = Store(tmp_path / "s")
+    got = import_release(releases["oecd-icio-2021"], store=store, jobs=2)
+    assert [r.dataset_id for r in got] == [f"oecd-icio-2021:{y}" for y in YEARS]
+    serial = Store(tmp_path / "t")
+    import_release(releases["oecd-icio-2021"], store=serial, years=[2020], jobs=1)
+    np.testing.assert_array_equal(store.read("oecd-icio-2021:2020").Z,
+                                  serial.read("oecd-icio-2021:2020").Z)
+
+
+def test_a_bad_cell_in_a_zip_member_is_named(tmp_path: Path) -> None:
+    rows = oecd_rows("2023", 2019)
+    rows[3][5] = "n/a"
+    path = tmp_path / "2018-2019.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("2018.csv", "\n".join(",".join(r) for r in oecd_rows("2023", 2018)))
+        zf.writestr("2019.csv", "\n".join(",".join(r) for r in rows))
+    with pytest.raises(ParserError, match=r"^2018-2019\.zip/2019\.csv: 1 non-numeric cell\(s\), "
+                       r"expected numbers: row 'CHN_C26', column 'CHN_M': 'n/a'$"):
+        import_release(path, store=Store(tmp_path / "s"), years=[2019])

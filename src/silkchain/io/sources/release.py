@@ -9,6 +9,7 @@ enough for it to pay) and stores each under ``<dataset name>:<year>``.
 from __future__ import annotations
 
 import os
+import zipfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -18,10 +19,10 @@ from typing import Any
 
 from silkchain.errors import ParserError
 from silkchain.io.npz import sha256_file
-from silkchain.io.sources import TableFile, find_tables, get_reader, parse
+from silkchain.io.sources import RawTable, TableFile, find_tables, get_reader, parse
 from silkchain.table import MRIOTable
 
-__all__ = ["Imported", "import_release", "read_table"]
+__all__ = ["Imported", "import_release", "parse_table", "read_table"]
 
 #: Tables at least this large (bytes on disk, per table) are read in parallel processes.
 PARALLEL_BYTES = 20 * 2**20
@@ -36,11 +37,17 @@ class Imported:
     status: str  # "imported", "replaced" or "unchanged"
 
 
-def read_table(tf: TableFile, year: int | None = None, **options: Any) -> MRIOTable:
-    """Parse and validate one table of a release (also run in worker processes)."""
+def parse_table(tf: TableFile, year: int | None = None, **options: Any) -> RawTable:
+    """Parse one table of a release without validating it (run in worker processes)."""
     if tf.member is not None:
         options["member"] = tf.member
-    raw = parse(tf.path, tf.source, year=year or tf.year, **options)
+    return parse(tf.path, tf.source, year=year or tf.year, **options)
+
+
+def read_table(tf: TableFile, year: int | None = None, raw: RawTable | None = None,
+               **options: Any) -> MRIOTable:
+    """Parse (unless ``raw`` is given) and validate one table of a release."""
+    raw = raw if raw is not None else parse_table(tf, year, **options)
     table = raw.to_table(rounding=get_reader(tf.source).rounding)
     if table.meta.get("year") is None:
         raise ParserError(f"{tf.name}: cannot tell the year of this table from its name or "
@@ -129,14 +136,14 @@ def import_release(path: str | os.PathLike[str], source: str | None = None, *,
         else:
             todo.append(tf)
     options: dict[str, Any] = {"keep_splits": True} if keep_splits else {}
-    big = max((t.path.stat().st_size / (1 if t.member is None else len(tables))
-               for t in todo), default=0.0)
+    big = max((_size(t) for t in todo), default=0)
     workers = min(len(todo), jobs or os.cpu_count() or 1)
     if workers > 1 and (jobs or big >= PARALLEL_BYTES):
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(read_table, tf, year, **options) for tf in todo]
+            futures = [pool.submit(parse_table, tf, year, **options) for tf in todo]
             for tf, fut in zip(todo, futures, strict=True):
-                results.append(_store(store, tf, fut.result(), digests[tf.path], on_done))
+                table = read_table(tf, year, raw=fut.result())
+                results.append(_store(store, tf, table, digests[tf.path], on_done))
     else:
         for tf in todo:
             results.append(_store(store, tf, read_table(tf, year, **options),
@@ -149,6 +156,14 @@ def import_release(path: str | os.PathLike[str], source: str | None = None, *,
                               f"(it holds {_span(sorted(got))})")
     order = {tf.name: k for k, tf in enumerate(tables)}
     return sorted(results, key=lambda r: order[r.table])
+
+
+def _size(tf: TableFile) -> int:
+    """Bytes of a table as stored on disk, uncompressed for a zip member."""
+    if tf.member is None:
+        return tf.path.stat().st_size
+    with zipfile.ZipFile(tf.path) as zf:
+        return zf.getinfo(tf.member).file_size
 
 
 def _store(store: Any, tf: TableFile, table: MRIOTable, digest: str,
