@@ -30,6 +30,7 @@ from silkchain.scenarios.spec import (
     Cost,
     Demand,
     Extract,
+    Reshore,
     ScenarioSpecError,
     Sourcing,
     Step,
@@ -543,6 +544,101 @@ def _rebalance(base: MRIOTable, Z: FloatArray, Y: FloatArray, targets: dict[int,
     return X[:n, :n], X[:n, n:], res.report()
 
 
+# ---------------------------------------------------------------------- reshoring
+def _reshore_countries(t: MRIOTable, codes: Sequence[str], fld: str, where: str
+                       ) -> tuple[list[int], list[str]]:
+    """Countries of the table named by ``codes`` (countries or groups) and hidden members."""
+    from silkchain.groups import GroupNotFoundError, get_group
+
+    res = _Resolver(t, where)
+    out: list[int] = []
+    hidden: list[str] = []
+    for code in codes:
+        if code in t.labels.countries:
+            out.append(t.labels.countries.index(code))
+            continue
+        try:
+            mapping = get_group(code).members_in(list(t.labels.countries))
+        except GroupNotFoundError:
+            raise res._fail(fld, f"{code!r} is neither a country of the table ("
+                                 f"{', '.join(t.labels.countries)}) nor a known group") from None
+        if not mapping.inside:
+            raise res._fail(fld, f"no member of group {code!r} is a country of the table")
+        out.extend(t.labels.countries.index(c) for c in mapping.inside)
+        hidden.extend(mapping.hidden)
+    return list(dict.fromkeys(out)), sorted(set(hidden))
+
+
+def apply_reshore(state: State, step: Reshore, where: str) -> State:
+    """Bring back a share of imported inputs to domestic suppliers of the same product.
+
+    For each reshoring country ``c``, buying industry ``j`` of ``c`` (``buyers``)
+    and product ``n`` (``products``), a share ``theta`` of the input coefficients
+    ``A[(s, n), j]`` of the foreign suppliers ``s`` (``from``; default every
+    country that is not reshoring) moves to ``A[(c, n), j]``; with ``final``
+    the same is done for ``c``'s final demand. Column sums of ``A`` do not
+    change, so every industry keeps its value-added coefficient and world value
+    added stays equal to world final demand. The Leontief quantity model closes
+    the system; GRAS (Junius & Oosterhaven 2003; Temurshoev et al. 2013)
+    rebalances ``[[Z, Y], [va', 0]]`` to the Leontief outputs and the baseline
+    final-demand totals (it has work to do only where a negative output had to
+    be booked as an inventory change), and its report is in the step log.
+    """
+    t = state.table
+    tag = f"{where}.{step.op}"
+    res = _Resolver(t, tag)
+    G, N, K = t.G, t.N, t.K
+    homes, hidden = _reshore_countries(t, step.countries, "countries", tag)
+    if step.suppliers is None:
+        suppliers = [g for g in range(G) if g not in homes]
+    else:
+        suppliers, _ = _reshore_countries(t, step.suppliers, "from", tag)
+        both = sorted(t.labels.countries[g] for g in set(suppliers) & set(homes))
+        if both:
+            raise ScenarioSpecError(f"{tag}.from: {', '.join(both)} both reshore and supply")
+    products = res.sectors(step.products, "products")
+    products = list(range(N)) if products is None else products
+    buyers = res.sectors(step.buyers, "buyers")
+    buyers = list(range(N)) if buyers is None else buyers
+    names = [t.labels.countries[g] for g in homes]
+    entry: dict[str, Any] = {"step": where, "op": "reshore", "countries": names,
+                             "hidden_members": hidden, "moved": 0.0}
+    if step.share == 0.0 or not suppliers:
+        state.log.append(entry)
+        return state
+    A, Y = _coefficients(t)
+    theta = step.share
+    prod = np.asarray(products)
+    moved_by: dict[str, float] = {}
+    for c in homes:
+        cols = np.array([c * N + j for j in buyers])
+        dst = c * N + prod
+        moved = 0.0
+        for s in suppliers:
+            src = s * N + prod
+            part = theta * A[np.ix_(src, cols)]
+            A[np.ix_(src, cols)] -= part
+            A[np.ix_(dst, cols)] += part
+            moved += float((part * t.x[cols][None, :]).sum())
+            if step.final:
+                fcols = np.arange(c * K, (c + 1) * K)
+                partY = theta * Y[np.ix_(src, fcols)]
+                Y[np.ix_(src, fcols)] -= partY
+                Y[np.ix_(dst, fcols)] += partY
+                moved += float(partY.sum())
+        moved_by[t.labels.countries[c]] = moved
+    entry["moved"] = float(sum(moved_by.values()))
+    entry["moved_by_country"] = moved_by
+    note = f"{where}: reshore {','.join(step.countries)} ({step.share:g})"
+    Z, Y, _ = leontief_arrays(t, A, Y, note=note, entry=entry)
+    targets = {i: float(v) for i, v in enumerate(Z.sum(axis=1) + Y.sum(axis=1))}
+    Z, Y, report = _rebalance(t, Z, Y, targets, step.tol, where)
+    entry["ras"] = report
+    state.log.append(entry)
+    state.table = rebuild(t, Z, Y, note=note)
+    return state
+
+
 # ---------------------------------------------------------------------- dispatch
 _OPS = {
     Transfer: apply_transfer,
@@ -550,6 +646,7 @@ _OPS = {
     Demand: apply_demand,
     Sourcing: apply_sourcing,
     Cost: apply_cost,
+    Reshore: apply_reshore,
 }
 
 

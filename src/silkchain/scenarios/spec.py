@@ -39,6 +39,7 @@ __all__ = [
     "Cost",
     "Demand",
     "Extract",
+    "Reshore",
     "Scenario",
     "ScenarioSpecError",
     "Sourcing",
@@ -496,7 +497,60 @@ class Cost(Step):
         self._set("flows", _choice(self.flows, "flows", COST_FLOWS))
 
 
-STEP_TYPES: dict[str, type[Step]] = {c.op: c for c in (Transfer, Extract, Demand, Sourcing, Cost)}
+@dataclass(frozen=True)
+class Reshore(Step):
+    """Bring back a share of imported inputs to domestic suppliers (reshoring).
+
+    YAML fields
+    -----------
+    countries : str or list
+        The reshoring countries, or country groups (``eu``, ``g7``: their members
+        that are countries of the table). Each moves the share to its own domestic
+        suppliers of the same product.
+    share : float in [0, 1]
+        Share of the imported inputs that comes home.
+    from : str or list, optional
+        The foreign suppliers concerned (countries or groups; default every
+        country that is not reshoring).
+    products : str or list, optional
+        Imported products concerned (supplying sectors; default all).
+    buyers : str or list, optional
+        The reshoring countries' buying sectors (default all).
+    final : bool
+        Also reshore imports for final demand (default false: inputs only).
+    tol : float
+        GRAS tolerance relative to the largest total (default 1e-10).
+    """
+
+    op: ClassVar[str] = "reshore"
+    renames: ClassVar[dict[str, str]] = {"from": "suppliers"}
+    required: ClassVar[tuple[str, ...]] = ("countries", "share")
+
+    countries: Any = ()
+    share: float = 0.0
+    suppliers: Any = None
+    products: Any = None
+    buyers: Any = None
+    final: bool = False
+    tol: float = 1e-10
+
+    def _check(self) -> None:
+        self._set("countries", _codes(self.countries, "countries", allow_none=False))
+        self._set("share", _number(self.share, "share", 0.0, 1.0))
+        self._set("suppliers", _codes(self.suppliers, "from"))
+        both = sorted(set(self.suppliers or ()) & set(self.countries))
+        if both:
+            raise _FieldError("from", f"{', '.join(both)} both reshore and supply; a country "
+                              "does not import from itself")
+        self._set("products", _codes(self.products, "products"))
+        self._set("buyers", _codes(self.buyers, "buyers"))
+        if not isinstance(self.final, bool):
+            raise _FieldError("final", f"expected true or false, got {_show(self.final)}")
+        self._set("tol", _number(self.tol, "tol", 0.0, 1e-3, lo_open=True))
+
+
+STEP_TYPES: dict[str, type[Step]] = {c.op: c for c in (Transfer, Extract, Demand, Sourcing, Cost,
+                                                       Reshore)}
 TOP_KEYS = ("table", "name", "description", "steps")
 
 
