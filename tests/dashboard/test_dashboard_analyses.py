@@ -90,3 +90,20 @@ def test_scenario_job_runs_and_returns_changes(client):
     assert next(iter(rows)) == "TUR"
     assert rows["TUR"]["gdp change %"] < 0
     assert len(res["sha256"]) == 64
+
+
+def test_an_answer_job_reports_progress_year_by_year(client):
+    from silkchain.dashboard import analyses, service
+
+    calls = []
+    panel = service.check_dataset("wiod2013")
+    analyses.run_answer("value_capture", panel, [2010, 2011], "bri64",
+                        progress=lambda done, total, year: calls.append((done, total)))
+    assert calls and calls[-1] == (2, 2)  # the answer's own per-year progress comes through
+    r = client.post("/api/jobs/bri", json={"answer": "value_capture", "start": 2009,
+                                           "end": 2011})
+    assert r.status_code == 202, r.text
+    assert r.json()["total"] == 4  # three years, then the chart
+    job = client.app.state.jobs.wait(r.json()["id"], timeout=300)
+    assert job.status == "done", job.error
+    assert job.public()["fraction"] == 1.0

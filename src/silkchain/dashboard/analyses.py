@@ -53,14 +53,16 @@ ANSWERS = _Answers()
 
 
 def run_answer(name: str, panel: svc.Panel, years: list[int], group: str,
-               hub: str = "CHN") -> pd.DataFrame:
-    """Call the answer on the validated panel, years and group (no Dask, local cache)."""
+               hub: str = "CHN", progress: Callable[[int, int, Any], None] | None = None
+               ) -> pd.DataFrame:
+    """Call the answer on the validated panel, years and group (no Dask, local cache);
+    ``progress(done, total, year)`` is called as each year is computed."""
     answer = check_answer(name)
     why = answer.left_out(years)
     if why is not None:
         raise svc.RequestProblem(why, status=422)
     return answer.function(panel.name, group=group, years=years, scheduler="sync",
-                           **answer.arguments(hub=hub))
+                           progress=progress or False, **answer.arguments(hub=hub))
 
 
 def answer_chart(name: str, frame: pd.DataFrame, panel: svc.Panel, years: list[int],
@@ -102,7 +104,8 @@ def scenario_form() -> dict[str, Any]:
              "choices": ["transfer", "extract"], "default": "transfer"},
             {"name": "from", "label": "From", "kind": "country", "default": "CHN"},
             {"name": "to", "label": "To", "kind": "country", "default": "IDN"},
-            {"name": "sector", "label": "Sector", "kind": "sector", "default": "c4"},
+            # the default is the dataset's own code for a broad sector (svc.default_sector)
+            {"name": "sector", "label": "Sector", "kind": "sector", "default": None},
             {"name": "share", "label": "Share moved (0-1)", "kind": "number", "min": 0,
              "max": 1, "default": 0.2},
             {"name": "technology", "label": "Technology", "kind": "choice",
@@ -198,19 +201,27 @@ def register_analyses(app: FastAPI, jobs: JobQueue) -> None:
     @app.post("/api/jobs/bri", tags=["jobs"], status_code=202)
     def bri_job(req: Annotated[BriRequest, Body()]) -> dict[str, Any]:
         """Draw a Belt and Road answer in the background; poll ``/api/jobs/{id}``."""
-        check_answer(req.answer)
+        answer = check_answer(req.answer)
         panel = svc.check_dataset(req.dataset)
         years = svc.check_years(panel, req.start, req.end)
         svc.group_mapping(req.group, panel)
+        why = answer.left_out(years)  # an answer needing more years says so at once
+        if why is not None:
+            raise svc.RequestProblem(why, status=422)
+        steps = len(years) + 1  # each year, then the chart
 
         def work(progress: Callable[[int, int, str], None]) -> dict[str, Any]:
-            progress(0, 2, f"{ANSWER_CATALOGUE[req.answer].title}: {panel.name} "
-                           f"{years[0]}-{years[-1]}")
-            frame = run_answer(req.answer, panel, years, req.group)
-            progress(1, 2, "drawing")
+            title = f"{answer.title}: {panel.name}"
+            progress(0, steps, f"{title} {years[0]}")
+
+            def yearly(done: int, total: int, year: Any) -> None:
+                progress(done, steps, f"{title} {year} done")
+
+            frame = run_answer(req.answer, panel, years, req.group, progress=yearly)
+            progress(steps - 1, steps, "drawing")
             return answer_chart(req.answer, frame, panel, years, req.group)
 
-        return jobs.submit("bri", work, total=2).public()
+        return jobs.submit("bri", work, total=steps).public()
 
     @app.post("/api/jobs/scenario", tags=["jobs"], status_code=202)
     def scenario_job(req: Annotated[ScenarioRequest, Body()]) -> dict[str, Any]:
