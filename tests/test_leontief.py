@@ -111,3 +111,36 @@ def test_power_series_identity(A: np.ndarray) -> None:
     B = leontief_inverse(A)
     assert_allclose(B, np.eye(len(A)) + A @ B, atol=1e-9)
     assert (B >= -1e-12).all() and (np.diag(B) >= 1 - 1e-12).all()
+
+
+def _random_productive(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    A = rng.random((n, n))
+    return 0.9 * A / A.sum(axis=0, keepdims=True)  # column sums 0.9: productive
+
+
+@pytest.mark.parametrize("G, N, seed", [(3, 2, 0), (4, 5, 1), (1, 6, 2), (6, 1, 3)])
+def test_blocks_of_b_from_lu_factors_equal_those_of_the_explicit_inverse(G, N, seed) -> None:
+    A = _random_productive(G * N, seed)
+    s = LeontiefSolver.factor(A)
+    assert_allclose(s.diagonal_blocks(G, N), bk.diag_blocks(s.inverse(), G, N),
+                    rtol=1e-11, atol=1e-13)
+    local = local_leontief_blocks(A, G, N)
+    explicit = np.stack([np.linalg.inv(np.eye(N) - b) for b in bk.diag_blocks(A, G, N)])
+    assert_allclose(local, explicit, rtol=1e-11, atol=1e-13)
+
+
+def test_one_singularity_test_names_the_country_block() -> None:
+    from silkchain.core.borin_mancini import prepare
+    from silkchain.core.leontief import factor_identity_minus
+
+    A = np.zeros((4, 4))
+    A[2:, 2:] = [[0.5, 0.5], [0.5, 0.5]]  # country 1 only supplies itself, fully
+    with pytest.raises(SingularSystemError, match=r"country block\(s\) 'BBB'"):
+        factor_identity_minus(A, names=("AAA", "BBB"), N=2)
+    with pytest.raises(SingularSystemError, match=r"I - A is singular: zero pivot"):
+        LeontiefSolver.factor(A)
+    Y = np.ones((4, 2))
+    with pytest.raises(SingularSystemError, match=r"I - A is singular: zero pivot.*'BBB'"):
+        prepare(A, np.full(4, 0.1), np.ones(4), Y, np.zeros((4, 2)), 2, 2,
+                names=("AAA", "BBB"))

@@ -38,6 +38,7 @@ import pandas as pd
 
 from silkchain.bri import common
 from silkchain.bri.core import va_origin_by_absorber, va_origin_by_exporter
+from silkchain.core.blocks import safe_ratio
 from silkchain.groups import Group
 from silkchain.table import MRIOTable
 
@@ -47,11 +48,6 @@ def hub_matrices(table: MRIOTable) -> tuple[np.ndarray, np.ndarray]:
     VBE = va_origin_by_exporter(table.solver, table.v, table.E, table.G, table.N)
     VBY = va_origin_by_absorber(table.solver, table.v, table.Yc, table.G, table.N)
     return VBE, VBY
-
-
-def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(b != 0, a / np.where(b != 0, b, 1.0), np.nan)
 
 
 def china_hub_year(table: MRIOTable, hub: str = "CHN", group: Group | None = None,
@@ -71,12 +67,12 @@ def china_hub_year(table: MRIOTable, hub: str = "CHN", group: Group | None = Non
         "gross_exports": exports,
         "vax": vax,
         "hub_va_in_exports": VBE[h, :],
-        "hub_share_in_fva": _ratio(VBE[h, :], fva),
-        "hub_va_in_exports_share": _ratio(VBE[h, :], exports),
+        "hub_share_in_fva": safe_ratio(VBE[h, :], fva),
+        "hub_va_in_exports_share": safe_ratio(VBE[h, :], exports),
         "va_absorbed_in_hub": VBY[:, h],
-        "va_absorbed_in_hub_share": _ratio(VBY[:, h], vax),
+        "va_absorbed_in_hub_share": safe_ratio(VBY[:, h], vax),
         "partner_va_in_hub_exports": VBE[:, h],
-        "partner_va_in_hub_exports_share": _ratio(VBE[:, h], np.full(G, fva[h])),
+        "partner_va_in_hub_exports_share": safe_ratio(VBE[:, h], np.full(G, fva[h])),
     }
     wide = pd.DataFrame(cols, index=countries)
     wide.loc[hub, [c for c in cols if c.startswith(("hub_", "va_absorbed", "partner_"))]] = np.nan

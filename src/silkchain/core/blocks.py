@@ -1,4 +1,4 @@
-"""Country-block helpers for country-major ``G*N`` vectors and matrices.
+"""Country-block helpers for country-major ``G*N`` vectors and matrices, and safe division.
 
 Row or column ``i = g * N + n`` belongs to country ``g`` and sector ``n``
 (the convention of METHODS.md §1 and of every release silkchain reads).
@@ -77,3 +77,31 @@ def aggregate_final_demand(Y: FloatArray, G: int) -> FloatArray:
     if cols % G:
         raise ValueError(f"Y has {cols} columns, not a multiple of G = {G}")
     return Y.reshape(n, G, cols // G).sum(axis=2)
+
+
+def safe_ratio(num: FloatArray, den: FloatArray, fill: float = np.nan) -> FloatArray:
+    """``num / den`` with ``fill`` where ``den == 0`` (no warning, no inf).
+
+    The one safe division of silkchain's core.
+
+    >>> safe_ratio(np.array([1.0, 2.0]), np.array([2.0, 0.0]))
+    array([0.5, nan])
+    """
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    ok = den != 0.0
+    out = np.full(np.broadcast(num, den).shape, fill, dtype=float)
+    np.divide(num, den, out=out, where=ok)
+    return out
+
+
+def country_rows(values: FloatArray, G: int, N: int) -> FloatArray:
+    """``(G, G*N)`` matrix whose row ``s`` holds ``values`` on country ``s``'s industries.
+
+    >>> country_rows(np.arange(1.0, 5.0), 2, 2)
+    array([[1., 2., 0., 0.],
+           [0., 0., 3., 4.]])
+    """
+    out = np.zeros((G, G * N))
+    out[country_index(G, N), np.arange(G * N)] = values
+    return out

@@ -41,15 +41,23 @@ References
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.linalg as sla
-from scipy.linalg import blas, lapack
+from scipy.linalg import blas
 
 from silkchain.core.blocks import FloatArray, diag_blocks
+from silkchain.core.leontief import (
+    block_label,
+    diagonal_blocks_of_inverse,
+    factor_identity_minus,
+    invert_triangles,
+    local_leontief_blocks,
+    lu_permutation,
+    solve_blocks,
+)
 from silkchain.errors import SingularSystemError
 
 __all__ = [
@@ -80,7 +88,7 @@ WORLD_TERMS: tuple[str, ...] = SINK_TERMS
 
 
 def _name(names: Sequence[str] | None, g: int) -> str:
-    return f"{names[g]!r}" if names is not None else f"{g} (0-based)"
+    return block_label(None if names is None else tuple(names), g)
 
 
 @dataclass(frozen=True)
@@ -149,85 +157,10 @@ class BMSystem:
 
 
 # ====================================================================== preparation
-def _factor(A: FloatArray, lu: tuple[FloatArray, np.ndarray] | None,
-            names: Sequence[str] | None, N: int) -> tuple[FloatArray, np.ndarray]:
-    """LU of ``I - A`` (own copy, Fortran order, to be overwritten)."""
-    n = A.shape[0]
-    if lu is not None:
-        return np.array(lu[0], order="F", dtype=float), np.asarray(lu[1])
-    M = np.array(A, dtype=float, order="F")
-    np.negative(M, out=M)
-    M.flat[:: n + 1] += 1.0
-    with warnings.catch_warnings():        # a zero pivot is reported below, as an error
-        warnings.simplefilter("ignore", sla.LinAlgWarning)
-        lu_, piv = sla.lu_factor(M, overwrite_a=True, check_finite=True)
-    diag = np.abs(np.diag(lu_))
-    bad = np.flatnonzero(diag <= n * np.finfo(float).eps * max(1.0, float(diag.max())))
-    if bad.size:
-        who = sorted({_name(names, int(i) // N) for i in bad})
-        raise SingularSystemError(
-            f"I - A is singular (zero pivot at position(s) {bad[:10].tolist()}, country "
-            f"block(s) {', '.join(who)}); the Borin-Mancini decomposition needs a "
-            "productive system")
-    return lu_, piv
-
-
 def _batched_solve(M: FloatArray, b: FloatArray, what: str,
                    names: Sequence[str] | None) -> FloatArray:
-    """Solve ``M[g] z[g] = b[g]`` for every country; name the ones that fail."""
-    try:
-        z = np.linalg.solve(M, b)
-    except np.linalg.LinAlgError:
-        z = None
-    bad = []
-    if z is not None:
-        bad = [g for g in range(M.shape[0]) if not np.all(np.isfinite(z[g]))]
-    else:
-        for g in range(M.shape[0]):
-            try:
-                np.linalg.solve(M[g], b[g])
-            except np.linalg.LinAlgError:
-                bad.append(g)
-    if bad or z is None:
-        who = ", ".join(_name(names, g) for g in bad)
-        raise SingularSystemError(f"{what} is singular for exporter(s) {who}")
-    sv = np.linalg.svd(M, compute_uv=False)                 # (G, N), descending
-    small = sv[:, -1] <= 1e-12 * np.maximum(1.0, sv[:, 0])
-    tiny = np.flatnonzero(small)
-    if tiny.size:
-        who = ", ".join(_name(names, int(g)) for g in tiny)
-        raise SingularSystemError(
-            f"{what} is singular or numerically singular (smallest singular value "
-            f"<= 1e-12 x max(1, largest)) for exporter(s) {who}")
-    return np.asarray(z, dtype=np.float64)
-
-
-def _diag_blocks_of_inverse(tri: FloatArray, perm: np.ndarray, G: int, N: int) -> FloatArray:
-    """Diagonal blocks ``B_ss`` from the in-place inverted LU factors.
-
-    ``B = U^-1 L^-1 P'``, so ``B_ss = (U^-1)_{s, r0:} (L^-1 P')_{r0:, s}``
-    (``U^-1`` is zero left of the block's first row ``r0``). One ``N x m``
-    by ``m x N`` product per country, laid out so that BLAS reads both
-    operands contiguously.
-    """
-    n = G * N
-    inv = np.empty(n, dtype=np.intp)
-    inv[perm] = np.arange(n)
-    out = np.empty((G, N, N))
-    triT = tri.T                                         # C-ordered view of the F array
-    rows = np.arange(n)
-    lower = np.tril_indices(N, -1)
-    for s in range(G):
-        r0, r1 = s * N, (s + 1) * N
-        U = triT[r0:, r0:r1].T.copy()                    # (U^-1)_{s, r0:}, (N, m)
-        U[:, :N][lower] = 0.0                            # below U's diagonal: L data
-        cols = inv[r0:r1]                                # (L^-1 P')_{:, s} = L^-1[:, cols]
-        LcT = triT[cols, r0:]                            # (N, m): row k = column cols[k]
-        rr = rows[None, r0:]
-        LcT[rr < cols[:, None]] = 0.0                    # above L's unit diagonal
-        LcT[rr == cols[:, None]] = 1.0
-        out[s] = U @ LcT.T
-    return out
+    """Solve ``M[g] z[g] = b[g]`` for every exporter (see ``leontief.solve_blocks``)."""
+    return solve_blocks(M, b, what, None if names is None else tuple(names), "exporter(s)")
 
 
 def prepare(
@@ -271,27 +204,22 @@ def prepare(
         ``I + sum_{j!=s} A_sj B_js`` singular -- each naming the country.
     """
     A = np.asarray(A, dtype=float)
-    n = G * N
     names = tuple(names) if names is not None else None
-    lu_, piv = _factor(A, lu, names, N)
+    if lu is not None:  # a copy, to be overwritten by the triangular inversions
+        lu_, piv = np.array(lu[0], order="F", dtype=float), np.asarray(lu[1])
+    else:
+        lu_, piv = factor_identity_minus(A, names=names, N=N, overwrite=True)
     solve_lu = (lu_, piv)
     BY = sla.lu_solve(solve_lu, np.asarray(Y, dtype=float), check_finite=False)
     vB = sla.lu_solve(solve_lu, np.asarray(v, dtype=float), trans=1, check_finite=False)
-    perm = np.arange(n)
-    for i, p in enumerate(piv):
-        perm[i], perm[p] = perm[p], perm[i]
+    perm = lu_permutation(piv)
     # invert both triangles in place: upper = U^-1, strict lower = L^-1 (unit diagonal)
-    tri, info = lapack.dtrtri(lu_, lower=0, unitdiag=0, overwrite_c=1)
-    if info != 0:
-        raise SingularSystemError(f"U factor of I - A is singular (LAPACK info {info})")
-    tri, info = lapack.dtrtri(tri, lower=1, unitdiag=1, overwrite_c=1)
-    if info != 0:
-        raise SingularSystemError(f"L factor of I - A is singular (LAPACK info {info})")
-    Bd = _diag_blocks_of_inverse(tri, perm, G, N)
+    tri = invert_triangles(lu_, overwrite=True)
+    Bd = diagonal_blocks_of_inverse(tri, perm, G, N)
 
     Ad = diag_blocks(A, G, N)
     eye = np.broadcast_to(np.eye(N), (G, N, N))
-    Lloc = _batched_solve(eye - Ad, np.array(eye), "the local block I - A_ss", names)
+    Lloc = local_leontief_blocks(A, G, N, names=names, who="exporter(s)")
     v2 = np.asarray(v, dtype=float).reshape(G, N)
     VLdom = np.einsum("gi,gij->gj", v2, Lloc).ravel()
     VBdom = np.einsum("gi,gij->gj", v2, Bd).ravel()

@@ -43,10 +43,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import lapack
 
-from silkchain.core.blocks import FloatArray, country_column_mask, country_index
-from silkchain.core.leontief import LeontiefSolver, local_leontief_blocks
+from silkchain.core.blocks import FloatArray, country_column_mask, country_index, safe_ratio
+from silkchain.core.leontief import (
+    LeontiefSolver,
+    local_leontief_blocks,
+    va_by_country,
+    vby,
+)
 from silkchain.errors import ShapeError, SingularSystemError
 
 __all__ = [
@@ -191,29 +195,6 @@ def bilateral_exports(A: FloatArray, x: FloatArray, Yc: FloatArray, G: int,
     return np.where(own, 0.0, AX), np.where(own, 0.0, np.asarray(Yc, dtype=float))
 
 
-def va_by_country(v: FloatArray, solver: LeontiefSolver, G: int, N: int) -> FloatArray:
-    """Country-aggregated rows of ``V B``: ``VBc[t, j] = sum_{i in t} v_i B_ij``, ``(G, n)``.
-
-    One LU solve with ``G`` right-hand sides. Column ``j`` splits a unit of
-    output of ``j`` by the country whose value added it contains; it sums to 1
-    when ``v`` is the residual value-added share (METHODS.md §1, identity B2).
-
-    References
-    ----------
-    .. [1] Koopman, Wang & Wei (2014), AER 104(2), §II ("VB" matrix).
-
-    Examples
-    --------
-    >>> s = LeontiefSolver.factor(np.array([[0.1, 0.2], [0.3, 0.1]]))
-    >>> va_by_country(np.array([0.6, 0.7]), s, G=2, N=1).sum(axis=0)
-    array([1., 1.])
-    """
-    v = np.asarray(v, dtype=float)
-    Vmask = (v[:, None] * country_column_mask(G, N)).T
-    return solver.solve_left(Vmask)
-
-
-# ---------------------------------------------------------------------------- §2 Leontief
 def value_added_shares(v: FloatArray, B: FloatArray) -> FloatArray:
     """The value-added share matrix ``VB = diag(v) B`` (METHODS.md §2), ``(n, n)``.
 
@@ -249,19 +230,6 @@ def vb_diag(v: FloatArray, B: FloatArray, w: FloatArray) -> FloatArray:
     return value_added_shares(v, B) * np.asarray(w, dtype=float)[None, :]
 
 
-def vby(v: FloatArray, solver: LeontiefSolver, Yc: FloatArray) -> FloatArray:
-    """``V B Y``: value added of industry ``i`` absorbed in final demand of country ``r``.
-
-    ``(n, G)``; one LU solve with ``G`` right-hand sides (decompr
-    ``leontief(post="final_demand")``, METHODS.md §2).
-
-    References
-    ----------
-    .. [1] Johnson & Noguera (2012), JIE 86(2): 224-236, eq. (4).
-    """
-    return np.asarray(v, dtype=float)[:, None] * solver.solve(np.asarray(Yc, dtype=float))
-
-
 def leontief_country(v: FloatArray, solver: LeontiefSolver, w: FloatArray, G: int,
                      N: int) -> FloatArray:
     """``VB diag(w)`` summed to countries: ``M[t, s] = sum_{j in s} (V_t B_{t s})_j w_j``.
@@ -282,40 +250,11 @@ def leontief_country(v: FloatArray, solver: LeontiefSolver, w: FloatArray, G: in
 def leontief_diagonal_blocks(solver: LeontiefSolver, G: int, N: int) -> FloatArray:
     """The diagonal blocks ``B_rr`` of the global Leontief inverse, ``(G, N, N)``.
 
-    From the LU factors ``I - A = P L U``: ``B = U^-1 L^-1 P'``, so with both
-    triangular factors inverted (LAPACK ``dtrtri``, a third of the flops of
-    solving for all of ``B``) each block is
-    ``B_rr = (U^-1)_{r, k >= rN} (L^-1 P')_{k >= rN, r}``, ``O(n^2 N)`` in all.
-    Pass ``diag_blocks(B)`` instead when an explicit ``B`` already exists.
-
-    Raises
-    ------
-    SingularSystemError
-        If a triangular factor is singular.
+    From the LU factors (:meth:`LeontiefSolver.diagonal_blocks`, two triangular
+    inversions and ``O(n^2 N)`` products). Pass ``diag_blocks(B)`` instead when
+    an explicit ``B`` already exists.
     """
-    n = G * N
-    tri, info = lapack.dtrtri(solver.lu, lower=0, unitdiag=0)
-    if info == 0:
-        tri, info = lapack.dtrtri(tri, lower=1, unitdiag=1, overwrite_c=1)
-    if info != 0:
-        raise SingularSystemError(f"I - A: a triangular LU factor is singular (LAPACK info "
-                                  f"{info}); the Leontief inverse does not exist")
-    perm = np.arange(n)  # P' x = x[perm]: LAPACK's row interchanges applied in order
-    for i, p in enumerate(np.asarray(solver.piv)):
-        if p != i:
-            perm[i], perm[p] = perm[p], perm[i]
-    where = np.empty(n, dtype=np.intp)
-    where[perm] = np.arange(n)  # column j of L^-1 P' is column where[j] of L^-1
-    out = np.empty((G, N, N))
-    for g in range(G):
-        r0 = g * N
-        cols = where[r0:r0 + N]
-        rows = np.arange(r0, n)
-        Linv = np.where(rows[:, None] > cols[None, :], tri[r0:, cols], 0.0)  # strict lower
-        hit = cols >= r0
-        Linv[cols[hit] - r0, np.flatnonzero(hit)] = 1.0  # unit diagonal
-        out[g] = np.triu(tri[r0:r0 + N, r0:]) @ Linv
-    return out
+    return solver.diagonal_blocks(G, N)
 
 
 # ---------------------------------------------------------------------------- §3 JN
@@ -346,11 +285,6 @@ class JohnsonNoguera:
     sector_vax: FloatArray
     sector_exports: FloatArray
     sector_ratio: FloatArray
-
-
-def _ratio(num: FloatArray, den: FloatArray) -> FloatArray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den != 0.0, num / np.where(den != 0.0, den, 1.0), np.nan)
 
 
 def johnson_noguera(A: FloatArray, Yc: FloatArray, v: FloatArray, x: FloatArray, G: int,
@@ -398,14 +332,14 @@ def johnson_noguera(A: FloatArray, Yc: FloatArray, v: FloatArray, x: FloatArray,
     ESR = Eint + Efd
     Ebil = ESR.reshape(G, N, G).sum(axis=1)
     exports = Ebil.sum(axis=1)
-    bil_ratio = _ratio(matrix, Ebil)
+    bil_ratio = safe_ratio(matrix, Ebil)
     np.fill_diagonal(bil_ratio, np.nan)
     sector_vax = np.where(own, 0.0, VBY).sum(axis=1)
     sector_exports = ESR.sum(axis=1)
     return JohnsonNoguera(
-        matrix=matrix, vax=vax, exports=exports, ratio=_ratio(vax, exports),
+        matrix=matrix, vax=vax, exports=exports, ratio=safe_ratio(vax, exports),
         bilateral_exports=Ebil, bilateral_ratio=bil_ratio, sector_vax=sector_vax,
-        sector_exports=sector_exports, sector_ratio=_ratio(sector_vax, sector_exports),
+        sector_exports=sector_exports, sector_ratio=safe_ratio(sector_vax, sector_exports),
     )
 
 

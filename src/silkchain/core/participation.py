@@ -27,8 +27,14 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
-from silkchain.core.blocks import FloatArray, country_column_mask, country_index
-from silkchain.core.leontief import LeontiefSolver
+from silkchain.core.blocks import (
+    FloatArray,
+    country_column_mask,
+    country_index,
+    country_rows,
+    safe_ratio,
+)
+from silkchain.core.leontief import LeontiefSolver, va_by_country
 from silkchain.errors import MeasureError
 
 __all__ = [
@@ -44,20 +50,6 @@ __all__ = [
 ]
 
 KoopmanVariant = Literal["vs1", "kww"]
-
-
-def safe_ratio(num: FloatArray, den: FloatArray, fill: float = np.nan) -> FloatArray:
-    """``num / den`` with ``fill`` where ``den == 0`` (no warning, no inf).
-
-    >>> safe_ratio(np.array([1.0, 2.0]), np.array([2.0, 0.0]))
-    array([0.5, nan])
-    """
-    num = np.asarray(num, dtype=float)
-    den = np.asarray(den, dtype=float)
-    ok = den != 0.0
-    out = np.full(np.broadcast(num, den).shape, fill, dtype=float)
-    np.divide(num, den, out=out, where=ok)
-    return out
 
 
 def apply_local(L_blocks: FloatArray, M: FloatArray) -> FloatArray:
@@ -96,14 +88,6 @@ def foreign_coefficients(A: FloatArray, G: int, N: int) -> FloatArray:
     """``A^F``: ``A`` with its within-country diagonal blocks set to zero."""
     c = country_index(G, N)
     return np.where(c[:, None] == c[None, :], 0.0, A)
-
-
-def _country_rows(values: FloatArray, G: int, N: int) -> FloatArray:
-    """``(G, G*N)``: row ``s`` holds ``values`` on country ``s``'s industries, 0 elsewhere."""
-    c = country_index(G, N)
-    out = np.zeros((G, G * N))
-    out[c, np.arange(G * N)] = values
-    return out
 
 
 class KoopmanTerms(NamedTuple):
@@ -170,7 +154,7 @@ def koopman_terms(
     --------
     Two one-sector countries; each ships 1 unit of intermediates to the other:
 
-    >>> from silkchain.core.leontief import LeontiefSolver
+    >>> from silkchain.core.leontief import LeontiefSolver, va_by_country
     >>> A = np.array([[0.0, 0.1], [0.1, 0.0]])
     >>> s = LeontiefSolver.factor(A)
     >>> t = koopman_terms(np.array([0.9, 0.9]), np.array([1.0, 1.0]),
@@ -184,11 +168,11 @@ def koopman_terms(
     c = country_index(G, N)
     own = country_column_mask(G, N)  # (n, G): True on the own country's column
     # W[t, j] = sum_{k in t} v_k B_kj  (G x n, one left solve with G rows)
-    W = solver.solve_left(_country_rows(v, G, N))
+    W = va_by_country(v, solver, G, N)
     FV = np.where(own.T, 0.0, W).sum(axis=0) * E
     if variant == "vs1":
         # BM[i, s] = sum_{j in s} B_ij E_j
-        BM = solver.solve(_country_rows(E, G, N).T)
+        BM = solver.solve(country_rows(E, G, N).T)
         IV = v * np.where(own, 0.0, BM).sum(axis=1)
     else:
         # column s of R: Y_rt summed over t != s, r for rows of r != s (0 on s's rows)

@@ -42,13 +42,12 @@ from typing import NamedTuple
 
 import numpy as np
 
-from silkchain.core.blocks import FloatArray
+from silkchain.core.blocks import FloatArray, safe_ratio
 from silkchain.core.leontief import LeontiefSolver
 from silkchain.core.participation import (
     apply_local,
     apply_local_left,
     foreign_coefficients,
-    safe_ratio,
 )
 from silkchain.errors import MeasureError
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from silkchain.core.blocks import FloatArray
-from silkchain.core.participation import apply_local, safe_ratio
+from silkchain.core.blocks import FloatArray, safe_ratio
+from silkchain.core.participation import apply_local
 
 __all__ = ["balassa", "dva_by_origin_sector"]
 

@@ -5,13 +5,13 @@ Notation of METHODS.md §1 and §15: ``v`` value added per unit of output
 LU solves), ``L_ss`` the local inverses, ``E`` gross exports. Everything the
 TiVA indicators need reduces to five products:
 
-* :func:`content_by_origin` ``W = V_c B`` (``G x GN``): ``W[t, j] =
+* :func:`~silkchain.core.leontief.va_by_country` ``W = V_c B`` (``G x GN``): ``W[t, j] =
   sum_{k in t} v_k B_kj``, value added of country ``t`` per unit of output of
   industry ``j`` (the country-collapsed rows of ``V B``; one left solve with
   ``G`` right-hand sides). ``W[c(j), j]`` is ``(V_s B_ss)_j``.
 * :func:`local_content` ``(V_s L_ss)_j`` and its direct part ``v_j (L_ss)_jj``.
 * :func:`value_added_in_exports_of` ``v_i sum_{j in r} B_ij E_j`` (``GN x G``).
-* :func:`value_added_in_final_demand` ``V B Y`` (``GN x G``).
+* :func:`~silkchain.core.leontief.vby` ``V B Y`` (``GN x G``).
 * :func:`origin_of_value_added` ``V B diag(E)`` (``GN x GN``, EXGR_BSCI).
 
 References
@@ -28,50 +28,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from silkchain.core.blocks import FloatArray, country_index
+from silkchain.core.blocks import FloatArray, country_index, country_rows
 from silkchain.core.leontief import LeontiefSolver
 from silkchain.core.participation import apply_local_left
 
 __all__ = [
-    "content_by_origin",
-    "country_rows",
     "domestic_foreign",
     "local_content",
     "origin_of_value_added",
     "value_added_in_exports_of",
-    "value_added_in_final_demand",
 ]
-
-
-def country_rows(values: FloatArray, G: int, N: int) -> FloatArray:
-    """``(G, G*N)`` matrix whose row ``s`` holds ``values`` on country ``s``'s industries.
-
-    >>> country_rows(np.arange(1.0, 5.0), 2, 2)
-    array([[1., 2., 0., 0.],
-           [0., 0., 3., 4.]])
-    """
-    out = np.zeros((G, G * N))
-    out[country_index(G, N), np.arange(G * N)] = values
-    return out
-
-
-def content_by_origin(v: FloatArray, G: int, N: int, solver: LeontiefSolver) -> FloatArray:
-    """``W[t, j] = sum_{k in t} v_k B_kj`` (``G x GN``): value added by origin country.
-
-    Column sums are 1 with residual value added (identity B2 of METHODS.md §1).
-
-    References
-    ----------
-    .. [1] Koopman, Wang & Wei (2014), AER 104(2), §II (the ``VB`` matrix).
-
-    Examples
-    --------
-    >>> s = LeontiefSolver.factor(np.array([[0.0, 0.5], [0.5, 0.0]]))
-    >>> content_by_origin(np.array([0.5, 0.5]), 2, 1, s).round(4)
-    array([[0.6667, 0.3333],
-           [0.3333, 0.6667]])
-    """
-    return solver.solve_left(country_rows(v, G, N))
 
 
 def domestic_foreign(W: FloatArray, G: int, N: int) -> tuple[FloatArray, FloatArray]:
@@ -124,18 +90,6 @@ def value_added_in_exports_of(v: FloatArray, E: FloatArray, G: int, N: int,
     M = np.asarray(v, dtype=float)[:, None] * solver.solve(country_rows(E, G, N).T)
     M[np.arange(G * N), country_index(G, N)] = 0.0
     return M
-
-
-def value_added_in_final_demand(v: FloatArray, Yc: FloatArray,
-                                solver: LeontiefSolver) -> FloatArray:
-    """``V B Y`` (``GN x G``): VA of industry ``i`` absorbed in final demand of country ``r``.
-
-    References
-    ----------
-    .. [1] Johnson, R. C. & Noguera, G. (2012). Accounting for intermediates.
-       *JIE* 86(2): 224-236, eq. (5); OECD TiVA FD_VA (METHODS.md §15 row 16).
-    """
-    return np.asarray(v, dtype=float)[:, None] * solver.solve(Yc)
 
 
 def origin_of_value_added(v: FloatArray, E: FloatArray, solver: LeontiefSolver) -> FloatArray:

@@ -21,9 +21,8 @@ import numpy as np
 import pandas as pd
 
 from silkchain.core import positioning as cp
-from silkchain.core.blocks import FloatArray
+from silkchain.core.blocks import FloatArray, safe_ratio
 from silkchain.core.leontief import LeontiefSolver, technical_coefficients
-from silkchain.core.participation import safe_ratio
 from silkchain.errors import MeasureError
 from silkchain.measures.participation import check_choice, level_frame
 from silkchain.measures.tidy import to_long

@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 from silkchain.core import tiva as ct
-from silkchain.core.blocks import FloatArray
-from silkchain.core.participation import safe_ratio
+from silkchain.core.blocks import FloatArray, safe_ratio
+from silkchain.core.leontief import va_by_country, vby
 from silkchain.errors import MeasureError
 from silkchain.measures.tidy import to_long
 from silkchain.table import MRIOTable
@@ -257,7 +257,7 @@ class _Context:
     @cached_property
     def W(self) -> FloatArray:
         t = self.t
-        return ct.content_by_origin(t.v, t.G, t.N, t.solver)
+        return va_by_country(t.v, t.solver, t.G, t.N)
 
     @cached_property
     def split(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
@@ -274,7 +274,7 @@ class _Context:
     @cached_property
     def FD(self) -> FloatArray:
         t = self.t
-        return ct.value_added_in_final_demand(t.v, t.Yc, t.solver)
+        return vby(t.v, t.solver, t.Yc)
 
     @cached_property
     def origin(self) -> Cube:
@@ -286,7 +286,7 @@ class _Context:
     def serv(self) -> tuple[str, FloatArray, FloatArray]:
         t = self.t
         name, mask = services_mask(t, self.services)
-        WS = ct.content_by_origin(t.v * np.tile(mask, t.G), t.G, t.N, t.solver)
+        WS = va_by_country(t.v * np.tile(mask, t.G), t.solver, t.G, t.N)
         dc, fc = ct.domestic_foreign(WS, t.G, t.N)
         return name, dc, fc
 
