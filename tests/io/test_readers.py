@@ -9,6 +9,7 @@ import pytest
 from numpy.testing import assert_array_equal
 
 import silkchain
+from silkchain.concordances.broad import classify
 from silkchain.errors import DatasetNotFoundError, TableValidationError
 from silkchain.io import sources
 
@@ -47,8 +48,11 @@ CASES = {
         "figaro", ("A01", "B", "C10T12", "G46"), ("P3_S13", "P3_S14", "P3_S15", "P51G", "P5M")),
     "flatfile_eu-ic-io_ind-by-ind_23ed_2020.csv": (
         "figaro", ("A01", "B", "C10T12", "G46"), ("P3_S13", "P3_S14", "P3_S15", "P51G", "P5M")),
-    "IOT_2020_ixi.zip": ("exiobase", ("Cultivation of paddy rice", "Mining of coal and lignite",
-                                      "Processing of dairy products", "Wholesale trade"), None),
+    "IOT_2020_ixi.zip": ("exiobase", ("Cultivation of paddy rice",
+                                      "Mining of coal and lignite; extraction of peat (10)",
+                                      "Processing of dairy products",
+                                      "Wholesale trade and commission trade, except of motor "
+                                      "vehicles and motorcycles (51)"), None),
 }
 IDS = {
     "ICIO2023_2020.csv": "oecd-icio-2023:2020", "ICIO2016_2011.csv": "oecd-icio-2016:2011",
@@ -81,6 +85,8 @@ def test_every_layout_gives_back_the_toy_system(fname: str, toy: dict) -> None:
     np.testing.assert_allclose(t.va, toy["va"], rtol=0, atol=1e-9)
     np.testing.assert_allclose(t.V.sum(axis=0), toy["va"], rtol=0, atol=1e-9)
     assert t.meta["sha256"] and t.meta["file"] == fname
+    if source != "generic":  # every release's sectors are placed in broad sectors
+        assert sorted(classify(t)) == sorted(t.labels.sectors)
 
 
 def test_oecd_splits_merged_by_default_and_kept_on_request(toy: dict) -> None:

@@ -279,8 +279,10 @@ def write_figaro(t: dict[str, np.ndarray]) -> None:
 
 
 # ---------------------------------------------------------------------------- EXIOBASE
-EXIO_SECTORS = ["Cultivation of paddy rice", "Mining of coal and lignite",
-                "Processing of dairy products", "Wholesale trade"]
+EXIO_SECTORS = ["Cultivation of paddy rice", "Mining of coal and lignite; extraction of peat (10)",
+                "Processing of dairy products",
+                "Wholesale trade and commission trade, except of motor vehicles and motorcycles "
+                "(51)"]
 EXIO_FD = ["Final consumption expenditure by households",
            "Final consumption expenditure by non-profit organisations serving households (NPISH)",
            "Final consumption expenditure by government", "Gross fixed capital formation",
