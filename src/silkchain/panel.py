@@ -629,6 +629,42 @@ def panel(
     return frame
 
 
+def estimate_rows(source: str | Mapping[int, MRIOTable | str],
+                  measure: MeasureSpec | Sequence[MeasureSpec],
+                  years: Sequence[int] | str | None = None,
+                  params: Mapping[str, Any] | None = None) -> int:
+    """A lower bound on the rows of ``panel(source, measure, years)``, without computing it.
+
+    From the first year's table shape and the catalogue's columns of each named
+    measure (decompositions: every term for every key; other measures count one
+    term; functions count nothing). Lets a command refuse an output format (Excel)
+    before the panel runs for minutes.
+
+    >>> estimate_rows("wiod2013", "bm_bilateral", years="2010-2011")
+    1722000
+    """
+    from silkchain.io.write import estimate_rows as shape_rows
+
+    tasks = resolve_source(source, years)
+    if not tasks:
+        return 0
+    first = _read_year(next(iter(tasks.values())), None)
+    single = isinstance(measure, (str, tuple)) or callable(measure)
+    total = 0
+    for spec in [measure] if single else list(measure):  # type: ignore[list-item]
+        kwargs: dict[str, Any] = dict(params or {})
+        if isinstance(spec, tuple):
+            spec, extra = spec
+            kwargs.update(extra)
+        if not isinstance(spec, str) or spec not in catalogue_names():
+            continue
+        m, level = resolve(spec)
+        level = str(kwargs.get("level", level))
+        terms = len(m.terms) if m.kind == "decomposition" else 1
+        total += shape_rows(first.G, first.N, m.columns.get(level, ()), terms)
+    return total * len(tasks)
+
+
 def measure_function(name: str, **params: Any) -> Callable[[MRIOTable], pd.DataFrame]:
     """A named panel measure as a one-argument function (``partial`` with its defaults)."""
     if name not in catalogue_names():

@@ -67,3 +67,42 @@ def test_estimate_is_exact_for_bilateral_decompositions():
     assert estimate_rows(t.G, t.N, keys, f["term"].nunique()) == len(f)
     g = bm(t, level="country")
     assert estimate_rows(t.G, t.N, ["exporter"], g["term"].nunique()) == len(g)
+
+
+def test_commands_refuse_excel_before_computing(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import silkchain.measures.decompose
+    import silkchain.panel
+    from silkchain.cli.app import build_app
+
+    def never(*args, **kwargs):
+        raise AssertionError("computed although the output cannot be written")
+
+    monkeypatch.setattr(silkchain.measures.decompose, "decompose", never)
+    monkeypatch.setattr(silkchain.panel, "panel", never)
+    monkeypatch.setattr(write, "EXCEL_MAX_ROWS", 100_001)
+    out = tmp_path / "bm.xlsx"
+    runs = {
+        "at least 861,000 rows": ["decompose", "wiod2013:2011", "--method", "bm", "--level",
+                                  "bilateral", "-o", str(out)],
+        "at least 1,722,000 rows": ["panel", "wiod2013", "-m", "bm_bilateral", "--years",
+                                    "2010-2011", "-o", str(out)],
+    }
+    for rows, args in runs.items():
+        result = CliRunner().invoke(build_app(), args)
+        assert result.exit_code == 1, result.output
+        text = " ".join(result.output.split())
+        assert "bm.xlsx: " in text and rows in text and "holds at most 100,000 rows" in text
+        assert "Traceback" not in text and not out.exists()
+
+
+def test_row_estimates_are_lower_bounds_for_every_decomposition():
+    from silkchain.measures.catalogue import of_kind
+
+    t = aggregate_regions(bundled.load(2011), {c: "RoW" for c in bundled.load(2011).labels.
+                                               countries if c not in ("CHN", "USA")})
+    for name, m in of_kind("decomposition").items():
+        for level in m.levels:
+            rows = len(m.compute(t, level))
+            assert estimate_rows(t.G, t.N, m.columns[level], len(m.terms)) <= rows, (name, level)

@@ -10,6 +10,7 @@ import typer
 
 from silkchain.cli.common import TABLE_HELP, console, fail, user_errors, with_progress, write_frame
 from silkchain.io.registry import read
+from silkchain.io.write import check_excel_rows, estimate_rows
 from silkchain.measures.catalogue import of_kind
 
 
@@ -108,6 +109,11 @@ def decompose_cmd(
                    "or .xlsx")
     with user_errors():
         t = with_progress(f"reading {table}", read, table)
+        if not groups:  # the table's own countries: refuse Excel before computing
+            m = available[method]
+            check_excel_rows(output, estimate_rows(t.G, t.N, m.columns.get(level.value, ()),
+                                                   len(m.terms)),
+                             what=f"{method} at {level.value} level", estimated=True)
         frame = with_progress(
             f"{method} decomposition ({level.value})", decompose, t, method,
             level=level.value, perspective=perspective.value, approach=approach.value,

@@ -86,6 +86,12 @@ def panel_cmd(
     if params and len(measure) > 1:
         raise fail("--param applies to one measure; run one --measure at a time with --param")
     with user_errors(), year_progress(f"{'+'.join(measure)} on {source}") as progress:
+        if output.suffix.lower() == ".xlsx":  # refuse before computing, not after
+            from silkchain.io.write import check_excel_rows
+            from silkchain.panel import estimate_rows
+
+            check_excel_rows(output, estimate_rows(source, measure, years, params),
+                             what="the panel", estimated=True)
         frame = panel(source, measure if len(measure) > 1 else measure[0], years=years,
                       scheduler=scheduler, params=params or None, cache=cache,
                       progress=progress)

@@ -14,7 +14,6 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from silkchain.errors import SilkchainError
-from silkchain.io.atomic import atomic_path
 
 console = Console(stderr=True)
 out = Console()
@@ -48,20 +47,18 @@ def with_progress(description: str, fn: Callable[..., T], *args: Any, **kwargs: 
 
 
 def write_frame(frame: pd.DataFrame, path: Path, sheet: str = "data") -> Path:
-    """Write a tidy frame as CSV, Parquet or Excel by ``path``'s suffix, atomically."""
-    suffix = path.suffix.lower()
-    writers = {
-        ".csv": lambda p: frame.to_csv(p, index=False),
-        ".parquet": lambda p: frame.to_parquet(p, index=False),
-        ".xlsx": lambda p: frame.to_excel(p, index=False, sheet_name=sheet[:31]),
-    }
-    if suffix not in writers:
-        raise fail(f"{path.name}: unsupported output suffix {suffix!r}; use .csv, .parquet "
-                   "or .xlsx")
+    """Write a tidy frame as CSV, Parquet or Excel by ``path``'s suffix, atomically.
+
+    Written in slices by :func:`silkchain.io.write.write_frame`; a frame larger than
+    an Excel sheet is refused with a clear message.
+    """
+    from silkchain.io.write import OutputError
+    from silkchain.io.write import write_frame as write
+
     try:
-        with atomic_path(path, suffix=suffix) as tmp:
-            writers[suffix](tmp)
+        return write(frame, path, sheet)
+    except OutputError as err:
+        raise fail(str(err)) from None
     except ImportError as err:
-        raise fail(f"writing {suffix} needs an optional package ({err}); "
+        raise fail(f"writing {path.suffix.lower()} needs an optional package ({err}); "
                    "pip install 'silkchain[io]'") from None
-    return path

@@ -38,7 +38,8 @@ SUFFIXES = (".csv", ".parquet", ".xlsx")
 #: Rows written at a time.
 CHUNK_ROWS = 1_000_000
 #: Key columns whose size is the number of countries (one per country of the table).
-COUNTRY_COLUMNS = frozenset({"country", "exporter", "source", "origin", "region", "group"})
+COUNTRY_COLUMNS = frozenset({"country", "exporter", "source", "origin", "region",
+                             "source_country"})
 #: Key columns of a partner country; own-country pairs are usually left out, so they
 #: count ``G - 1`` (the estimate stays a lower bound).
 PARTNER_COLUMNS = frozenset({"partner", "importer", "destination", "absorber"})
@@ -85,16 +86,21 @@ def estimate_rows(G: int, N: int, columns: Iterable[str], terms: int | Sequence[
     return rows
 
 
-def check_excel_rows(path: str | os.PathLike[str], rows: int, what: str = "the result") -> None:
+def check_excel_rows(path: str | os.PathLike[str], rows: int, what: str = "the result", *,
+                     estimated: bool = False) -> None:
     """Refuse an ``.xlsx`` output of more rows than a worksheet holds (other formats pass).
+
+    ``estimated``: ``rows`` is a lower bound from :func:`estimate_rows`, checked before
+    computing (the message says "would have at least").
 
     >>> check_excel_rows("small.xlsx", 1000)
     >>> check_excel_rows("big.parquet", 10**8)
     """
     if Path(path).suffix.lower() != ".xlsx" or rows + 1 <= EXCEL_MAX_ROWS:
         return
+    has = "would have at least" if estimated else "has"
     raise OutputError(
-        f"{Path(path).name}: {what} has {rows:,} rows; an Excel sheet holds at most "
+        f"{Path(path).name}: {what} {has} {rows:,} rows; an Excel sheet holds at most "
         f"{EXCEL_MAX_ROWS - 1:,} rows below its header. Write .parquet or .csv instead "
         "(same columns), or choose a coarser level.")
 
@@ -124,7 +130,7 @@ def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str], sheet: str = 
         elif suffix == ".csv":
             _write_csv(frame, tmp, chunk_rows)
         else:
-            frame.to_excel(tmp, index=False, sheet_name=sheet[:31])
+            _write_excel(frame, tmp, sheet)
     return path
 
 
@@ -144,6 +150,16 @@ def _write_parquet(frame: pd.DataFrame, path: Path, chunk_rows: int) -> None:
             part = frame.iloc[start:start + chunk_rows]
             writer.write_table(pa.Table.from_pandas(part, schema=writer.schema,
                                                     preserve_index=False))
+
+
+def _write_excel(frame: pd.DataFrame, path: Path, sheet: str) -> None:
+    try:  # xlsxwriter is several times faster than openpyxl on large sheets
+        import xlsxwriter  # noqa: F401
+
+        engine = "xlsxwriter"
+    except ImportError:
+        engine = None
+    frame.to_excel(path, index=False, sheet_name=sheet[:31], engine=engine)
 
 
 def _write_csv(frame: pd.DataFrame, path: Path, chunk_rows: int) -> None:
