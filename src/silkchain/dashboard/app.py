@@ -141,7 +141,10 @@ def create_app(*, workers: int = 1, max_pending: int = 8,
 
     Examples
     --------
-    >>> from fastapi.testclient import TestClient
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # starlette asks for httpx2, not installed here
+    ...     from fastapi.testclient import TestClient
     >>> client = TestClient(create_app(), base_url="http://127.0.0.1")
     >>> client.get("/api/health").json()["status"]
     'ok'
