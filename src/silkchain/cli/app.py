@@ -13,6 +13,7 @@ import typer
 from silkchain.cli import (
     cmd_aggregate,
     cmd_bri,
+    cmd_compare,
     cmd_decompose,
     cmd_groups,
     cmd_import,
@@ -35,6 +36,7 @@ COMMAND_MODULES = (
     cmd_indicators,
     cmd_panel,
     cmd_sda,
+    cmd_compare,
     cmd_bri,
     cmd_scenario,
     cmd_report,
