@@ -23,6 +23,7 @@ from silkchain.cli import (
     cmd_scenario,
     cmd_sda,
     cmd_serve,
+    cmd_store,
     cmd_table,
 )
 
@@ -30,6 +31,7 @@ from silkchain.cli import (
 COMMAND_MODULES = (
     cmd_table,
     cmd_import,
+    cmd_store,
     cmd_aggregate,
     cmd_groups,
     cmd_decompose,

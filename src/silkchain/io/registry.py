@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from silkchain.errors import DatasetNotFoundError
+from silkchain.errors import DatasetNotFoundError, StoreError
 from silkchain.io import bundled
 from silkchain.io.npz import read_npz, write_npz
 from silkchain.io.store import DATASET_ID
@@ -170,7 +170,11 @@ def read_panel(name: str, years: list[int] | None = None) -> dict[int, MRIOTable
 
 
 def datasets() -> pd.DataFrame:
-    """Every dataset silkchain can read by id: bundled first, then the local store."""
+    """Every dataset silkchain can read by id: bundled first, then the local store.
+
+    When the store cannot be read, the bundled datasets are listed all the same and
+    ``frame.attrs["store_problem"]`` says why the store's are missing.
+    """
     rows: list[dict[str, Any]] = [
         {"id": f"{bundled.NAME}:{y}", "source": "WIOD", "release": "2013", "year": y,
          "countries": 41, "sectors": 35, "where": "bundled"}
@@ -178,15 +182,21 @@ def datasets() -> pd.DataFrame:
     ]
     from silkchain.io import store
 
+    problem = None
     try:
         rows.extend(store.listing())
     except ModuleNotFoundError as err:  # duckdb/platformdirs (the io extra) missing
         if err.name is None or err.name.startswith("silkchain"):
             raise
+    except StoreError as err:  # the bundled tables are listed all the same
+        problem = str(err)
     for lister in _DATASET_LISTERS:
         rows.extend(lister())
-    return pd.DataFrame(rows, columns=["id", "source", "release", "year", "countries",
-                                       "sectors", "where"])
+    frame = pd.DataFrame(rows, columns=["id", "source", "release", "year", "countries",
+                                        "sectors", "where"])
+    if problem:
+        frame.attrs["store_problem"] = problem
+    return frame
 
 
 def dataset_ids() -> list[str]:
