@@ -66,6 +66,14 @@ class UnresolvedSectorError(SilkchainError, LookupError):
     """A broad sector cannot be resolved to a table's sectors (names source and broad code)."""
 
 
+class StoreError(SilkchainError, OSError):
+    """The local store cannot be read or written as it is (names the file and the repair)."""
+
+
+class StoreBusyError(StoreError):
+    """Another process kept the local store locked for longer than the timeout."""
+
+
 def format_problems(header: str, problems: Sequence[str], limit: int = 50) -> str:
     """Join ``problems`` under ``header``, one per line, cutting very long lists.
 
