@@ -30,6 +30,18 @@ def test_report_renders_every_chart_offline(offline, artifacts):
         marks = el.locator(".point, path.bars, .bars path, .hm, .sankey-link, .sankey .node, "
                            ".js-line, image, .scatterlayer .trace").count()
         assert marks > 0, chart.key
+    # open start circles render open: their fill is transparent, their outline coloured
+    fills = page.locator("#chart-participation-position path.point").evaluate_all(
+        "els => els.filter(e => (e.getAttribute('d') || '').length > 0)"
+        ".map(e => [getComputedStyle(e).fill, getComputedStyle(e).fillOpacity, "
+        "e.style.strokeWidth])")
+    assert any((f == "none" or o == "0") and float((w or "0px")[:-2]) > 0
+               for f, o, w in fills), fills[:8]
+    # the position small multiples carry a y-label each; % tables beside % charts
+    ytitles = page.locator("#chart-position-china .ytitle, #chart-position-china .y2title, "
+                           "#chart-position-china .y3title").all_text_contents()
+    assert len(ytitles) == 3 and all(ytitles)
+    assert "DVA share, %" in page.inner_text("#value-capture")
     assert errors == []
     assert offline.blocked == []  # nothing tried to leave the machine
     page.screenshot(path=str(artifacts / "report.png"), full_page=False)
