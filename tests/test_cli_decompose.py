@@ -104,10 +104,11 @@ def test_missing_table_file(tmp_path):
 
 
 def test_unsupported_level_says_what_is_supported(leather_file, tmp_path):
-    res = invoke(str(leather_file), "--method", "kww", "--level", "bilateral", "-o",
+    res = invoke(str(leather_file), "--method", "leontief", "--level", "bilateral", "-o",
                  str(tmp_path / "x.csv"))
     assert res.exit_code == 1
-    assert "method 'kww' does not support level 'bilateral'; supported: country" in res.output
+    assert "method 'leontief' does not support level 'bilateral'; supported: country, " \
+        "sector" in res.output
     res = invoke(str(leather_file), "--method", "wwz", "--perspective", "world", "-o",
                  str(tmp_path / "x.csv"))
     assert res.exit_code == 1

@@ -394,9 +394,8 @@ def test_groups_merge_countries_before_decomposing(wiod2011):
 # ---------------------------------------------------------------------------- errors
 @pytest.mark.parametrize(("kwargs", "match"), [
     ({"method": "foo"}, r"unknown method 'foo'; available: bm, vax, kww, wwz, leontief"),
-    ({"method": "kww", "level": "sector"},
-     r"method 'kww' does not support level 'sector'; supported: country \(KWW is meaningful"),
-    ({"method": "kww", "level": "bilateral"}, r"does not support level 'bilateral'"),
+    ({"method": "kww", "level": "world"},
+     r"method 'kww' does not support level 'world'; supported: country, sector, bilateral"),
     ({"method": "leontief", "level": "bilateral"},
      r"method 'leontief' does not support level 'bilateral'; supported: country, sector"),
     ({"method": "vax", "level": "world"}, r"supported: country, bilateral, sector"),
@@ -489,3 +488,24 @@ def test_published_icio_bm_totals_that_these_measures_share(leather, ref):
     own = np.kron(np.eye(3), np.ones((3, 3))).astype(bool)
     assert_printed(np.where(own, VBE, 0).sum(axis=0), sector[:, col["DC"]])
     assert_printed(np.where(own, 0, VBE).sum(axis=0), sector[:, col["FC"]])
+
+
+# ---------------------------------------------------------------------------- KWW by sector
+@pytest.mark.parametrize("level", ["sector", "bilateral"])
+def test_kww_by_sector_and_partner_is_wwz2kww_and_adds_up_to_the_country_terms(reftable,
+                                                                              level):
+    """decompr's wwz2kww: WWZ cells mapped by Table E2; exact only in aggregate (the caveat)."""
+    t, _ = reftable
+    f = value_added.kww(t, level=level)
+    country = pivot_wide(value_added.kww(t))
+    summed = f.groupby(["exporter", "term"], sort=False)["value"].sum().unstack()
+    assert_allclose(summed.loc[country.index, country.columns], country, rtol=1e-9,
+                    atol=1e-9)
+    wwz = value_added.wwz(t, level=level)
+    keys = ["exporter", "sector"] + (["importer"] if level == "bilateral" else [])
+    mapped = (wwz.assign(term=wwz["term"].map(cd.WWZ_TO_KWW))
+              .groupby([*keys, "term"])["value"].sum())
+    assert_allclose(f.set_index([*keys, "term"])["value"].loc[mapped.index], mapped,
+                    rtol=1e-12, atol=1e-12)
+    if level == "bilateral":
+        assert (f["exporter"] != f["importer"]).all()

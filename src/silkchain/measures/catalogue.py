@@ -326,8 +326,10 @@ for _m in (
             "sharing and trade in value added. JIE 86(2): 224-236, eq. (4)-(6).", "§3",
             "value added absorbed abroad and the VAX ratio", kind="decomposition",
             units={"VAX_ratio": "ratio"}, docs="docs/measures/vax.md"),
-    Measure("kww", "Nine-term decomposition (Koopman, Wang & Wei)", mva.kww, ("country",),
-            {"country": _EX}, tuple(mva.cd.KWW_TERMS), "table currency",
+    Measure("kww", "Nine-term decomposition (Koopman, Wang & Wei)", mva.kww,
+            ("country", "sector", "bilateral"),
+            {"country": _EX, "sector": _EXS, "bilateral": ("exporter", "sector", "importer")},
+            tuple(mva.cd.KWW_TERMS), "table currency",
             "Koopman, R., Wang, Z. & Wei, S.-J. (2014). Tracing value-added and double "
             "counting in gross exports. AER 104(2): 459-494, eq. (36).", "§4",
             "gross exports in nine value-added and double-counting terms",

@@ -120,9 +120,7 @@ def decompose(
     if level not in m.levels:
         raise MeasureError(
             f"method {method!r} does not support level {level!r}; supported: "
-            f"{', '.join(m.levels)}"
-            + (" (KWW is meaningful only by exporting country; use wwz or bm for sector "
-               "or bilateral detail)" if method == "kww" else ""))
+            f"{', '.join(m.levels)}")
     if method == "bm":
         return m.compute(table, level, perspective=perspective, approach=approach,
                          groups=None if groups is None else dict(groups))

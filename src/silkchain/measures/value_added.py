@@ -216,20 +216,31 @@ def vax(table: MRIOTable,
                                                      "term": VAX_TERMS})
 
 
-def kww(table: MRIOTable, level: Literal["country"] = "country") -> pd.DataFrame:
+def kww(table: MRIOTable,
+        level: Literal["country", "sector", "bilateral"] = "country") -> pd.DataFrame:
     """Koopman, Wang & Wei (2014): each country's gross exports in nine terms.
 
     Terms (decompr names): DVA_FIN, DVA_INT, DVA_INTrex (value added exported
     and absorbed abroad), RDV_FIN, RDV_INT (returning home), DDC (domestic
     double counting), FVA_FIN, FVA_INT (foreign value added), FDC (foreign
     double counting). They sum to gross exports; FDC is computed from its own
-    formula, not as the residual. Only the country level is meaningful
-    (METHODS.md §4); for sector detail use :func:`wwz` or Borin & Mancini.
+    formula, not as the residual.
+
+    KWW's formulas are meaningful only by exporting country (METHODS.md §4).
+    ``level="sector"`` (exporting sector) and ``"bilateral"`` (exporting
+    sector x importer) give what R decompr's ``wwz2kww`` gives: the WWZ (2013)
+    terms of each cell added up to the KWW term they map to (WWZ Appendix
+    Table E2; :data:`silkchain.core.decompositions.WWZ_TO_KWW`). **Caveat**:
+    these cells are WWZ's, not KWW's formulas evaluated by sector or partner;
+    the mapping is exact only in aggregate (summed over sectors and importers
+    they equal the country terms, tested), and WWZ's DVA_INTrexI1 (absorbed in
+    third countries) is counted in DVA_INT, as in Table E2.
 
     Returns
     -------
     DataFrame
-        ``exporter, term, value``.
+        ``exporter, term, value``; ``exporter, sector, term, value`` or
+        ``exporter, sector, importer, term, value`` (own-country cells left out).
 
     References
     ----------
@@ -245,10 +256,11 @@ def kww(table: MRIOTable, level: Literal["country"] = "country") -> pd.DataFrame
     >>> round(f.query("exporter == 'CHN'")["value"].sum()), t.exports_by_country()["CHN"]
     (2084965, np.float64(2084965.0))
     """
+    if level not in ("country", "sector", "bilateral"):
+        raise MeasureError(f"kww supports level 'country', 'sector' or 'bilateral', got "
+                           f"{level!r}")
     if level != "country":
-        raise MeasureError(f"kww supports level 'country' only, got {level!r} (KWW is "
-                           "meaningful only by exporting country; use wwz or bm for sector "
-                           "or bilateral detail)")
+        return _kww_from_wwz(table, level)
     T = cd.kww(*_args(table), solver=table.solver, L_blocks=table.L_blocks)
     cd.check_solved(T, "kww")
     return _long(T, {"exporter": _countries(table), "term": cd.KWW_TERMS})
@@ -307,6 +319,24 @@ def wwz(table: MRIOTable,
                                           "sector": _sectors(table),
                                           "importer": C,
                                           "term": cd.WWZ_TERMS}, drop_mask=own)
+
+
+def _kww_from_wwz(table: MRIOTable, level: str) -> pd.DataFrame:
+    """KWW terms by exporting sector (and importer) from WWZ's (decompr ``wwz2kww``)."""
+    W = _wwz_array(table)  # (G*N, G, 16)
+    G, N = table.G, table.N
+    M = np.zeros((16, len(cd.KWW_TERMS)))
+    for k, name in enumerate(cd.WWZ_TERMS):
+        M[k, cd.KWW_TERMS.index(cd.WWZ_TO_KWW[name])] = 1.0
+    K = W @ M  # (G*N, G, 9)
+    C = _countries(table)
+    if level == "sector":
+        return _long(K.sum(axis=1).reshape(G, N, 9),
+                     {"exporter": C, "sector": _sectors(table), "term": cd.KWW_TERMS})
+    own = np.eye(G, dtype=bool)[:, None, :, None]
+    return _long(K.reshape(G, N, G, 9), {"exporter": C, "sector": _sectors(table),
+                                         "importer": C, "term": cd.KWW_TERMS},
+                 drop_mask=own)
 
 
 def _wwz_array(table: MRIOTable) -> np.ndarray:
