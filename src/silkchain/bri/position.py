@@ -40,17 +40,26 @@ from silkchain.groups import Group
 from silkchain.table import MRIOTable
 
 MEASURES = ("U", "GVC_position", "position")
+#: Helper rows (stripped by ``common.finish``): gross exports, to say why a position is missing.
+_EXPORTS = "_exports"
 
 
 def position_year(table: MRIOTable, level: str = "country",
-                  group: Group | None = None) -> pd.DataFrame:
-    """Upstreamness, WWYZ GVC position and Koopman position on one table."""
+                  group: Group | None = None, hub: str | None = None) -> pd.DataFrame:
+    """Upstreamness, WWYZ GVC position and Koopman position on one table.
+
+    ``hub``, when given, must be a country of the table (it is refused otherwise).
+    """
+    if hub is not None:
+        common.require_country(hub, list(table.labels.countries), "position --hub")
     from silkchain.measures.participation import koopman
     from silkchain.measures.positioning import production_length, upstreamness
 
+    k = koopman(table, level=level)
     parts = [upstreamness(table, level=level),
              production_length(table, level=level).query("measure == 'GVC_position'"),
-             koopman(table, level=level).query("measure == 'position'")]
+             k.query("measure == 'position'"),
+             k.query("measure == 'E'").assign(measure=_EXPORTS)]  # helper: why NaN
     frame = pd.concat(parts, ignore_index=True)
     if "sector" not in frame.columns:
         frame["sector"] = ""
@@ -147,7 +156,7 @@ def position(source: common.Source, group: str | Group | None = "bri64",
                            "'sector'")
     g = common.resolve_group(group)
     frame = common.compute(source, position_year, name="bri-position",
-                           params={"level": level, "group": g}, years=years,
+                           params={"level": level, "group": g, "hub": hub}, years=years,
                            scheduler=scheduler, progress=progress, cache=cache)
     if level == "country":
         frame = _ranks(frame, g)
@@ -158,7 +167,34 @@ def position(source: common.Source, group: str | Group | None = "bri64",
         caveats=["Upstream is not the same as high value: raw-material exporters are upstream "
                  "too. Read position beside value capture and the smile curve.",
                  "Upstreamness uses the Antràs-Chor (2018) net inventory correction when the "
-                 "table has an inventory category (WIOD: INVEN)."])
+                 "table has an inventory category (its inventory column, where there is one).",
+                 *_missing(frame)])
+
+
+def _missing(frame: pd.DataFrame) -> list[str]:
+    """Why values are missing (NaN), counted by reason; empty when nothing is missing."""
+    keys = ["year", "country", "sector"]
+    exports = frame[frame["measure"] == _EXPORTS].set_index(keys)["value"]
+    pos = frame[frame["measure"] == "position"].set_index(keys)["value"]
+    gvc = frame[frame["measure"] == "GVC_position"]
+    upstream = frame[frame["measure"] == "U"]
+    no_exports = int((pos.isna() & (exports.reindex(pos.index) == 0)).sum())
+    undefined = int(pos.isna().sum()) - no_exports
+    parts = []
+    if no_exports:
+        parts.append(f"Koopman position is missing for {no_exports} value(s) whose exports are "
+                     "zero (the index divides by exports)")
+    if undefined:
+        parts.append(f"Koopman position is missing for {undefined} value(s) where "
+                     "ln(1 + IV/E) or ln(1 + FV/E) is undefined (negative value added in the "
+                     "table makes 1 + IV/E negative)")
+    if gvc["value"].isna().any():
+        parts.append(f"WWYZ GVC position is missing for {int(gvc['value'].isna().sum())} "
+                     "value(s) with no GVC-related production (PLy_GVC is zero)")
+    if upstream["value"].isna().any():
+        parts.append(f"upstreamness is missing for {int(upstream['value'].isna().sum())} "
+                     "value(s) of industries without output")
+    return ["Missing values: " + "; ".join(parts) + "."] if parts else []
 
 
 def chart_data(frame: pd.DataFrame, measure: str = "GVC_position") -> dict[str, Any]:

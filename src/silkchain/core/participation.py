@@ -186,7 +186,9 @@ def koopman_terms(
 def koopman_indices(IV: FloatArray, FV: FloatArray, E: FloatArray) -> tuple[FloatArray, FloatArray]:
     """GVC participation ``IV/E + FV/E`` and position ``ln(1+IV/E) - ln(1+FV/E)``.
 
-    NaN where ``E == 0`` (an industry or country without exports has no index).
+    NaN where ``E == 0`` (an industry or country without exports has no index)
+    and, for the position, where ``1 + IV/E <= 0`` or ``1 + FV/E <= 0`` (negative
+    value added, which some published tables carry, can make the log undefined).
 
     References
     ----------
@@ -197,7 +199,14 @@ def koopman_indices(IV: FloatArray, FV: FloatArray, E: FloatArray) -> tuple[Floa
     """
     iv = safe_ratio(IV, E)
     fv = safe_ratio(FV, E)
-    return iv + fv, np.log1p(iv) - np.log1p(fv)
+    return iv + fv, _log1p(iv) - _log1p(fv)
+
+
+def _log1p(a: FloatArray) -> FloatArray:
+    """``log(1 + a)`` where ``a > -1``; NaN elsewhere (no warning)."""
+    out = np.full(np.shape(a), np.nan)
+    np.log1p(a, out=out, where=np.isfinite(a) & (a > -1.0))
+    return out
 
 
 class WWYZTerms(NamedTuple):

@@ -23,17 +23,62 @@ from silkchain.scenarios import Scenario, run
 #: ``progress(done, total, description)``, called before and after each step.
 ProgressFn = Callable[[int, int, str], None]
 
-#: The default scenario: part of China's textile and leather output moves to Belt and Road
-#: partners in the table (the destinations that are present are used).
+#: The default scenario, in source-independent terms: a share of the hub's output of a broad
+#: sector (:data:`silkchain.concordances.broad.BROAD_SECTORS`) moves to Belt and Road
+#: partners. :func:`default_scenario` resolves it on a table: the broad sector through the
+#: table's own concordance, the destinations that are countries of the table.
 DEFAULT_SCENARIO: dict[str, Any] = {
-    "name": "20% of China's textiles and leather move to India, Indonesia and Turkey",
-    "description": ("Twenty per cent of China's output of textiles (c4) and of leather and "
-                    "footwear (c5) is made instead in India, Indonesia and Turkey in equal "
-                    "parts, with the destinations' own technology and usual suppliers; final "
-                    "demand is unchanged and the table is rebalanced (GRAS)."),
-    "steps": [{"transfer": {"from": "CHN", "to": ["IND", "IDN", "TUR"], "sector": ["c4", "c5"],
-                            "share": 0.2}}],
+    "origin": "CHN",
+    "destinations": ("IND", "IDN", "TUR"),
+    "broad": "textiles",
+    "share": 0.2,
 }
+
+
+def default_scenario(table: Any, spec: Mapping[str, Any] = DEFAULT_SCENARIO
+                     ) -> tuple[dict[str, Any] | None, str | None]:
+    """The default transfer scenario on ``table``, or ``None`` and why it cannot run there.
+
+    >>> import silkchain
+    >>> sc, why = default_scenario(silkchain.read("wiod2013:2011"))
+    >>> sc["steps"][0]["transfer"]["sector"], why
+    (['c4', 'c5'], None)
+    """
+    from silkchain.concordances.broad import BROAD_SECTORS, resolve_broad
+    from silkchain.errors import UnresolvedSectorError
+    from silkchain.groups.codes import country_name
+
+    countries = list(table.labels.countries)
+    origin, broad, share = spec["origin"], spec["broad"], float(spec["share"])
+    title = BROAD_SECTORS.get(broad, broad)
+    if origin not in countries:
+        return None, (f"the default scenario moves {title.lower()} out of {origin}, which is "
+                      "not a country of this table")
+    dest = [c for c in spec["destinations"] if c in countries]
+    if not dest:
+        return None, (f"the default scenario's destinations ({', '.join(spec['destinations'])})"
+                      " are not countries of this table")
+    try:
+        sectors = list(resolve_broad(table, broad))
+    except UnresolvedSectorError as err:
+        return None, f"the default scenario cannot run on this table: {err}"
+    names = [country_name(c) for c in dest]
+    where = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    left = [c for c in spec["destinations"] if c not in countries]
+    return {
+        "name": f"{share:.0%} of {country_name(origin)}'s {title.lower()} moves to {where}",
+        "description": (f"{share:.0%} of {country_name(origin)}'s output of "
+                        f"{title.lower()} (the table's sectors {', '.join(sectors)}) is made "
+                        f"instead in {where}" + (" in equal parts" if len(dest) > 1 else "")
+                        + ", with the destinations' own technology and usual suppliers; final "
+                        "demand is unchanged and the table is rebalanced (GRAS)."
+                        + (f" Not in this table, so left out as destinations: "
+                           f"{', '.join(left)}." if left else "")),
+        "steps": [{"transfer": {"from": origin, "to": dest, "sector": sectors,
+                                "share": share}}],
+    }, None
+
+
 #: Measures compared in the report's scenario (the scenario module computes them).
 SCENARIO_MEASURES = ("gdp", "gross_exports", "dva_exports", "gvc_forward", "gvc_backward",
                      "koopman_position")
@@ -49,12 +94,6 @@ class ReportResult:
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
-
-
-def _years_of(source: Any, years: Sequence[int] | str | None) -> list[int]:
-    from silkchain.bri.common import source_tasks
-
-    return sorted(source_tasks(source, years))
 
 
 @contextlib.contextmanager
@@ -119,13 +158,20 @@ def build_report(
     ('report.html', 'report.xlsx')
     """
     from silkchain import __version__
+    from silkchain.bri.common import source_tasks
+    from silkchain.io.registry import read
 
     started = time.perf_counter()
     out_dir = Path(output)
-    year_list = _years_of(source, years)
+    label = str(source) if isinstance(source, (str, os.PathLike)) else type(source).__name__
+    tasks = source_tasks(source, years)  # a table file is read here, once
+    year_list = sorted(tasks)
     if not year_list:
         raise SilkchainError(f"no years to report for {source!r}")
-    label = source if isinstance(source, str) else type(source).__name__
+    if isinstance(source, (str, os.PathLike)) and Path(source).exists():
+        source, years = tasks[year_list[0]], None  # the table itself, for every answer
+    last = tasks[year_list[-1]]
+    last_table = last if not isinstance(last, str) else read(last)
     rep = Report(
         title="Belt and Road value chains" + (f": {group}" if group else ""),
         subtitle=(f"Where the Belt and Road economies stand in global value chains, "
@@ -136,6 +182,9 @@ def build_report(
         meta={"source": str(label), "years": _span(year_list), "group": str(group),
               "hub": hub, "silkchain": __version__},
     )
+    cover = coverage(group, last_table)
+    if cover:
+        rep.meta["coverage"] = cover
     total = len(ANSWERS) + 2
     done = 0
 
@@ -147,7 +196,7 @@ def build_report(
     frames: dict[str, pd.DataFrame] = {}
     missing: list[str] = []
     ctx = sec.Context(group=group, hub=hub, years=year_list, report=rep,
-                      sector_names=_sector_names(source, year_list))
+                      sector_names=_sector_names(last_table))
     with _scheduler(scheduler, len(year_list)) as sched:
         for answer in ANSWERS.values():
             tick(f"{answer.title} ({_span(year_list)})")
@@ -162,7 +211,8 @@ def build_report(
             done += 1
     tick("scenario")
     t0 = time.perf_counter()
-    scenario_result, scenario_text, must = _run_scenario(scenario, source, year_list, missing)
+    scenario_result, scenario_text, must = _run_scenario(scenario, last_table, year_list,
+                                                         missing)
     timings["scenario"] = time.perf_counter() - t0
     done += 1
     tick("drawing charts and writing files")
@@ -170,7 +220,7 @@ def build_report(
     rep.sections.extend(_sections(frames, ctx, missing))
     if scenario_result is not None:
         rep.sections.append(sec.scenario_section(scenario_result, ctx, must, scenario_text))
-    rep.sources.extend(_sources(frames))
+    rep.sources.extend(_sources(last_table, group))
     rep.caveats.extend(_caveats(frames))
     if missing:
         rep.caveats.append("Not in this report: " + "; ".join(missing) + ".")
@@ -193,36 +243,57 @@ def _arguments(answer: Answer, group: str | None, hub: str,
             **answer.arguments(hub=hub)}
 
 
-def _sector_names(source: Any, years: list[int]) -> dict[str, str]:
+def _sector_names(table: Any) -> dict[str, str]:
     """Sector code -> name from the last year's table (for labels)."""
-    from silkchain.bri.common import source_tasks
-    from silkchain.io.registry import read
-
-    ref = source_tasks(source, [years[-1]] if isinstance(source, str) else None)[years[-1]]
-    labels = read(ref).labels
+    labels = table.labels
     names = labels.sector_names or labels.sectors
     return dict(zip(labels.sectors, names, strict=True))
+
+
+def coverage(group: str | None, table: Any) -> str | None:
+    """How many group members are separate in ``table`` and where the others are.
+
+    >>> import silkchain
+    >>> for part in coverage("bri64", silkchain.read("wiod2013:2011")).split("; "):
+    ...     print(part)
+    bri64: 14 of 64 members are separate in this table
+    the other 50 are inside its rest of world (RoW).
+    """
+    from silkchain.bri.common import resolve_group, table_year
+
+    g = resolve_group(group)
+    if g is None:
+        return None
+    m = g.members_in(table, year=(table_year(table) or None) if g.by_table_year else None)
+    text = f"{m.group}: {len(m.inside)} of {m.n_members} members are separate in this table"
+    if m.hidden:
+        text += (f"; the other {len(m.hidden)} are inside its rest of world "
+                 f"({'/'.join(m.rest_of_world)})")
+    if m.absent:
+        text += f"; {len(m.absent)} are not in the table, which has no rest of world"
+    return text + "."
 
 
 def _span(years: Sequence[int]) -> str:
     return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
 
 
-def _run_scenario(scenario: Any, source: Any, years: list[int], missing: list[str]
+def _run_scenario(scenario: Any, table: Any, years: list[int], missing: list[str]
                   ) -> tuple[Any, str, list[str]]:
     """Run the scenario on the last year's table; ``(result, description, countries)``."""
     if scenario is None or scenario is False:
         return None, "", []
-    from silkchain.bri.common import source_tasks
-
-    ref = source_tasks(source, [years[-1]] if isinstance(source, str) else None)[years[-1]]
     if scenario is True:
-        spec = Scenario.from_dict({k: v for k, v in DEFAULT_SCENARIO.items()})
+        chosen, why = default_scenario(table)
+        if chosen is None:
+            missing.append(f"scenario: {why}")
+            return None, "", []
+        spec = Scenario.from_dict(chosen)
     elif isinstance(scenario, Mapping):
         spec = Scenario.from_dict(dict(scenario))
     else:
         spec = Scenario.from_yaml(scenario)
-    result = run(spec, table=ref, measures=list(SCENARIO_MEASURES))
+    result = run(spec, table=table, measures=list(SCENARIO_MEASURES))
     must: list[str] = []
     for step in spec.steps:
         for attr in ("origin", "country"):
@@ -265,14 +336,15 @@ def _sections(frames: dict[str, pd.DataFrame], ctx: sec.Context, missing: list[s
     return out
 
 
-def _sources(frames: Mapping[str, pd.DataFrame]) -> list[str]:
+def _sources(table: Any, group: str | None) -> list[str]:
+    meta = table.meta
+    what = " ".join(str(meta[k]) for k in ("source", "release") if meta.get(k)) or "the table"
+    data = (f"Data: {meta['citation']} ({what})." if meta.get("citation") else
+            f"Data: {what} ({meta.get('path') or meta.get('dataset') or 'no citation given'}).")
     return [
-        "Data: Timmer, Dietzenbacher, Los, Stehrer & de Vries (2015), An Illustrated User "
-        "Guide to the World Input–Output Database: the Case of Global Automotive Production, "
-        "Review of International Economics 23: 575–605 (WIOD 2013 release, repackaged from "
-        "the R package bquast/wiod, rounded to whole US$ million).",
-        "Groups: silkchain.groups (bri64: the 64 countries along the Belt and Road as grouped "
-        "in Chinese official statistics; see docs/groups.md for every group's sources).",
+        data,
+        f"Groups: silkchain.groups ({group or 'no group'}; see docs/groups.md for every "
+        "group's members and sources).",
         sec.BM_CITE, sec.WWYZ_A_CITE, sec.WWYZ_B_CITE, sec.KOOPMAN_CITE, sec.ANTRAS_CITE,
         "Charts: plotly.js, embedded; the report computes nothing itself and calls "
         "silkchain's public API (silkchain.bri, silkchain.scenarios).",

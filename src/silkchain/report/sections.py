@@ -521,7 +521,8 @@ def china_hub_section(frame: pd.DataFrame, ctx: Context) -> Section:
                              name="global (rest)", marker_color="#c9d3dd",
                              hovertemplate="%{y}: %{x:.1f}% global<extra></extra>"))
         fig.add_trace(go.Scatter(y=order, x=100 * upper.reindex(order).to_numpy(),
-                                 mode="markers", name="upper bound (RoW counted as regional)",
+                                 mode="markers",
+                                 name="upper bound (rest of world counted as regional)",
                                  marker={"symbol": "line-ns-open", "size": 14,
                                          "color": colour(3)},
                                  hovertemplate="%{y}: at most %{x:.1f}%<extra></extra>"))
