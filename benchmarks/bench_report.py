@@ -5,6 +5,8 @@ Run from the repository root::
     python benchmarks/bench_report.py                      # 26 years, 1995-2020
     python benchmarks/bench_report.py --extrapolate-from 3,6   # two short cold runs, a line
     python benchmarks/bench_report.py --no-scenario        # the answers only
+    python benchmarks/bench_report.py --panel-years 26 --only-panel   # BM + WWYZ panel:
+                                                  # sequential against a local Dask cluster
 
 Set-up (not timed as a target; kept in ``--store`` between runs): the first year is written
 from a seed as an OECD ICIO 2023 CSV (``ICIO2023_<year>.csv``: 77 economies, 45
@@ -39,14 +41,15 @@ DATASET = "oecd-icio-2023"
 FULL_YEARS = 26
 
 
-def silkchain(*args: str, env: dict[str, str]) -> tuple[float, float, subprocess.CompletedProcess]:
-    """Run the command line in a fresh process: seconds, peak GB of its tree, the result."""
+def silkchain(*args: str, env: dict[str, str]
+              ) -> tuple[float, PeakRSS, subprocess.CompletedProcess]:
+    """Run the command line in a fresh process: seconds, its tree's peak memory and CPU."""
     exe = [sys.executable, "-m", "silkchain", *args]
     with PeakRSS() as peak:
         t0 = time.perf_counter()
         run = subprocess.run(exe, env=env, capture_output=True, text=True)
         seconds = time.perf_counter() - t0
-    return seconds, peak.gb, run
+    return seconds, peak, run
 
 
 def prepare(store: Path, years: list[int], env: dict[str, str]) -> None:
@@ -60,11 +63,11 @@ def prepare(store: Path, years: list[int], env: dict[str, str]) -> None:
     if f"{DATASET}:{first}" not in have:
         csv = store.parent / f"ICIO2023_{first}.csv"
         write_oecd_csv(str(csv), oecd_year_arrays(seed=first))
-        seconds, gb, run = silkchain("import", str(csv), env=env)
+        seconds, peak, run = silkchain("import", str(csv), env=env)
         if run.returncode != 0:
             sys.exit(f"import failed: {run.stderr.strip()}")
         print(f"  set-up: silkchain import {csv.name} ({csv.stat().st_size / 1e6:.0f} MB) "
-              f"{seconds:.1f} s, peak {gb:.2f} GB", flush=True)
+              f"{seconds:.1f} s, peak {peak.gb:.2f} GB", flush=True)
         csv.unlink()
     template = Store().read(f"{DATASET}:{first}")
     for year in years[1:]:
@@ -87,7 +90,8 @@ def empty_cache(store: Path) -> None:
 def report(args: list[str], env: dict[str, str], label: str, target_s: float | None,
            target_gb: float | None = None) -> float | None:
     """Run ``silkchain report ARGS``; print its time and memory against the targets."""
-    seconds, gb, run = silkchain("report", *args, env=env)
+    seconds, peak, run = silkchain("report", *args, env=env)
+    gb = peak.gb
     if run.returncode != 0:
         last = run.stderr.strip().splitlines()[-1:] or ["(no message)"]
         print(f"  {label:<46} FAILED after {seconds:.1f} s: {last[0]}", flush=True)
@@ -95,7 +99,7 @@ def report(args: list[str], env: dict[str, str], label: str, target_s: float | N
     target = (f"(target <= {target_s:g} s) {verdict(seconds, target_s)}"
               if target_s is not None else "")
     print(f"  {label:<46} {seconds:7.1f} s {target}", flush=True)
-    mem = f"  peak memory {gb:.2f} GB"
+    mem = f"  CPU {peak.cpu:.0f} s, peak memory {gb:.2f} GB"
     if target_gb is not None:
         mem += f" (target <= {target_gb:g} GB) {verdict(gb, target_gb)}"
     print(f"  {'':<46}{mem}; load {load_average()}", flush=True)
@@ -105,12 +109,34 @@ def report(args: list[str], env: dict[str, str], label: str, target_s: float | N
     return seconds
 
 
+def panels(years: list[int], full: int = FULL_YEARS) -> None:
+    """Borin-Mancini and WWYZ (country level) for ``years``: sequential, then a local cluster."""
+    from silkchain.panel import panel
+
+    for label, scheduler in (("sequential", "sync"), ("local Dask cluster, 2 workers", None)):
+        with PeakRSS() as peak:
+            t0 = time.perf_counter()
+            frame = panel(DATASET, ["bm", "wwyz"], years=f"{years[0]}-{years[-1]}",
+                          scheduler=scheduler, cache=False)
+            seconds = time.perf_counter() - t0
+        scaled = "" if len(years) == full else (
+            f"; x{full / len(years):.2f} for {full} years: {seconds * full / len(years):.0f} s")
+        print(f"  panel bm+wwyz, {len(years)} years, {label:<30} {seconds:7.1f} s "
+              f"({len(frame):,} rows; CPU {peak.cpu:.0f} s; peak {peak.gb:.2f} GB{scaled}); "
+              f"load {load_average()}",
+              flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--years", default="1995-2020")
     parser.add_argument("--store", type=Path, default=Path("/tmp/silkchain-bench-oecd/store"))
     parser.add_argument("--no-scenario", action="store_true")
     parser.add_argument("--skip-one-year", action="store_true")
+    parser.add_argument("--panel-years", type=int, default=0, metavar="K",
+                        help="also time a BM + WWYZ panel on the last K years, sequential and "
+                             "on a local Dask cluster (0: no panel)")
+    parser.add_argument("--only-panel", action="store_true", help="the panel timing only")
     parser.add_argument("--extrapolate-from", metavar="K1,K2",
                         help="measure the cold report on the last K1 and K2 years only and "
                              "extrapolate to all years along a line (e.g. 3,6)")
@@ -124,7 +150,13 @@ def main() -> None:
     spans = [years]
     if args.extrapolate_from:  # cold runs on the last K1 and K2 years, a line through both
         spans = [years[-int(k):] for k in args.extrapolate_from.split(",")]
-    prepare(args.store, sorted({y for span in spans for y in span}), env)
+    needed = {y for span in spans for y in span} | set(years[-args.panel_years:]
+                                                        if args.panel_years else [])
+    prepare(args.store, sorted(needed), env)
+    if args.panel_years:
+        panels(years[-args.panel_years:])
+    if args.only_panel:
+        return
     out = args.store.parent / "out"
     extra = ["--no-scenario"] if args.no_scenario else []
     if not args.skip_one_year:

@@ -66,6 +66,7 @@ def bench_eora(seed: int) -> None:
         out, _ = bm_array(t, level="bilateral")
         t_arr = time.perf_counter() - t0
     line(f"BM bilateral x sector array {out.shape}", t_arr, 10)
+    print(f"  {'  CPU time':<52} {peak.cpu:8.2f} s", flush=True)
     print(f"  {'  peak resident memory':<52} {peak.gb:8.2f} GB", flush=True)
     del out, t
     gc.collect()
@@ -83,6 +84,7 @@ def bench_eora(seed: int) -> None:
     line(f"BM bilateral x sector -> Parquet ({rows:,} rows)", t_file, 20)
     print(f"  {'  of which the tidy frame':<52} {t_frame:8.2f} s", flush=True)
     print(f"  {'  file size':<52} {size / 1e6:8.1f} MB", flush=True)
+    print(f"  {'  CPU time':<52} {peak.cpu:8.2f} s", flush=True)
     print(f"  {'  peak resident memory':<52} {peak.gb:8.2f} GB", flush=True)
 
 
@@ -113,6 +115,7 @@ def bench_exiobase(seed: int) -> None:
     for k, v in steps.items():
         print(f"  {k:<52} {v:8.2f} s", flush=True)
     line("Leontief + BM country + WWYZ", total, 30)
+    print(f"  {'  CPU time':<52} {peak.cpu:8.2f} s", flush=True)
     line("peak resident memory (table included)", peak.gb, 6, "GB")
 
 
