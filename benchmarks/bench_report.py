@@ -106,6 +106,10 @@ def report(args: list[str], env: dict[str, str], label: str, target_s: float | N
     steps = [ln for ln in run.stderr.splitlines() if " charts, " in ln]
     if steps:
         print(f"  {'':<46}  {steps[-1].strip()}", flush=True)
+    noise = [ln for ln in run.stderr.splitlines()
+             if any(w in ln for w in ("Traceback", "Error", "Warning", "distributed"))]
+    print(f"  {'':<46}  stderr: {len(noise)} line(s) of warnings or tracebacks"
+          + (f", first: {noise[0].strip()[:80]}" if noise else ""), flush=True)
     return seconds
 
 
