@@ -119,6 +119,10 @@ def test_a_scenario_runs_and_its_results_download(offline, live_server, artifact
     assert page.inner_text("#scenario-chart-title").startswith("25% of China's ")
     first = page.locator("#scenario-table tbody tr td:first-child").all_inner_texts()
     assert first[:2] == ["CHN", "IDN"]
+    names = page.locator("#scenario-table tbody tr td:nth-child(2)").all_inner_texts()
+    assert names[:2] == ["China", "Indonesia"]
+    change = page.locator("#scenario-table tbody tr td:nth-child(4)").all_inner_texts()
+    assert len({len(c.split(".")[-1]) for c in change}) == 1  # one format per column
     with page.expect_download(timeout=TIMEOUT) as info:
         page.click("#scenario-csv")
     target = artifacts / "dashboard-scenario.csv"

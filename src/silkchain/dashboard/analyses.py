@@ -251,8 +251,10 @@ def register_analyses(app: FastAPI, jobs: JobQueue) -> None:
                 dest = getattr(step, "destination", None)
                 if isinstance(dest, dict):
                     must.extend(dest)
-            wide = scenario_table(res.comparison, must)
-            fig = scenario_figure(res.comparison, must, title=scenario.name or "")
+            names = svc.country_names(panel)
+            wide = scenario_table(res.comparison, must, names=names)
+            fig = scenario_figure(res.comparison, must, title=scenario.name or "",
+                                  names=names)
             cols = [str(c) for c in wide.columns]
             rows = [[None if isinstance(v, float) and v != v else v
                      for v in r] for r in wide.astype(object).itertuples(index=False)]

@@ -39,7 +39,7 @@ def colours(n: int) -> list[str]:
 def decimals(values: Any) -> int:
     """Decimals for a column of numbers, chosen once from its largest magnitude.
 
-    >>> decimals([12345.6, 3.2]), decimals([0.5, -12.25]), decimals([0.0123, 0.5])
+    >>> decimals([12345.6, 3.2]), decimals([0.5, -123.25]), decimals([0.0123, -15.9])
     (0, 1, 3)
     """
     arr = np.asarray([v for v in values if v is not None], dtype=float)
@@ -47,7 +47,7 @@ def decimals(values: Any) -> int:
     if arr.size == 0:
         return 0
     big = float(np.abs(arr).max())
-    return 0 if big >= 1000 else 1 if big >= 10 else 3
+    return 0 if big >= 1000 else 1 if big >= 100 else 3
 
 
 def measure_figure(frame: pd.DataFrame, title: str, ylabel: str,

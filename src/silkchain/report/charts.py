@@ -7,7 +7,7 @@ report and the dashboard.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -105,11 +105,11 @@ def scenario_focus(wide: pd.DataFrame, must: Sequence[str] = (), top: int = 12) 
 
 
 def scenario_figure(comparison: pd.DataFrame, must: Sequence[str] = (), top: int = 12,
-                    title: str = "") -> Any:
+                    title: str = "", names: Mapping[str, str] | None = None) -> Any:
     """Per-cent change of value added and of domestic VA in exports, by country.
 
-    Horizontal grouped bars for the countries of :func:`scenario_focus`; hover shows
-    the baseline and the change in US$ million.
+    Horizontal grouped bars for the countries of :func:`scenario_focus` (labelled with
+    ``names`` where given); hover shows the baseline and the change in US$ million.
     """
     import plotly.graph_objects as go
 
@@ -120,7 +120,8 @@ def scenario_figure(comparison: pd.DataFrame, must: Sequence[str] = (), top: int
     for i, measure in enumerate(m for m in ("gdp", "dva_exports", "gross_exports")
                                 if f"{m}_pct" in shown.columns):
         fig.add_trace(go.Bar(
-            y=shown.index, x=shown[f"{measure}_pct"], orientation="h",
+            y=[(names or {}).get(c, c) for c in shown.index], x=shown[f"{measure}_pct"],
+            orientation="h",
             name=SCENARIO_LABELS[measure], marker_color=colour(i),
             customdata=np.c_[shown[f"{measure}_baseline"], shown[f"{measure}_delta"]],
             hovertemplate="%{y}: %{x:.3f}%<br>baseline %{customdata[0]:,.0f}, change "
@@ -133,9 +134,10 @@ def scenario_figure(comparison: pd.DataFrame, must: Sequence[str] = (), top: int
     return fig
 
 
-def scenario_table(comparison: pd.DataFrame, must: Sequence[str] = (), top: int = 12
-                   ) -> pd.DataFrame:
-    """The countries of :func:`scenario_figure` with levels, % changes and share changes."""
+def scenario_table(comparison: pd.DataFrame, must: Sequence[str] = (), top: int = 12,
+                   names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The countries of :func:`scenario_figure` with levels, % changes and share changes
+    (and a ``name`` column after ``country`` when ``names`` is given)."""
     wide = scenario_country_totals(comparison)
     focus = scenario_focus(wide, must, top)
     shown = wide.set_index("country").loc[focus]
@@ -147,4 +149,7 @@ def scenario_table(comparison: pd.DataFrame, must: Sequence[str] = (), top: int 
     for m in SCENARIO_SHARES:
         if f"{m}_delta" in shown.columns:
             cols[f"{m} change"] = shown[f"{m}_delta"]
-    return pd.DataFrame(cols).reset_index()
+    out = pd.DataFrame(cols).reset_index()
+    if names is not None:
+        out.insert(1, "name", [names.get(c, c) for c in out["country"]])
+    return out

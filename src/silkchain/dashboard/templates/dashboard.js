@@ -50,12 +50,24 @@
     return v.toLocaleString("en-US", {minimumFractionDigits: places, maximumFractionDigits: places});
   }
 
+  /* One number of decimals per column, from the column's largest magnitude. */
+  function columnDecimals(table) {
+    return table.columns.map(function (c, i) {
+      var big = 0, any = false;
+      table.rows.forEach(function (r) {
+        if (typeof r[i] === "number" && isFinite(r[i])) { any = true; big = Math.max(big, Math.abs(r[i])); }
+      });
+      if (!any) { return null; }
+      return big >= 1000 ? 0 : (big >= 100 ? 1 : 3);
+    });
+  }
+
   function fillTable(id, table) {
     var el = $(id);
     if (!el) { return; }
     el.innerHTML = "";
     if (!table || !table.columns) { return; }
-    var places = table.decimals || [];
+    var places = table.decimals || columnDecimals(table);
     var head = el.createTHead().insertRow();
     table.columns.forEach(function (c) {
       var th = document.createElement("th"); th.textContent = c; head.appendChild(th);
