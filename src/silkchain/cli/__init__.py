@@ -12,11 +12,11 @@ import sys
 def main() -> None:
     """Entry point of the ``silkchain`` console script."""
     try:
-        from silkchain.cli.app import build_app
+        from silkchain.cli.app import main as run
     except ModuleNotFoundError as err:  # typer/rich are the `cli` extra
         sys.stderr.write(
             f"silkchain's command line needs the 'cli' extra ({err.name} is missing): "
             "pip install 'silkchain[cli]'\n"
         )
         raise SystemExit(2) from None
-    build_app()()
+    run()

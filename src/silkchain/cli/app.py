@@ -6,9 +6,14 @@ Adding a command = a module ``silkchain/cli/cmd_<name>.py`` with a
 
 from __future__ import annotations
 
+import sys
+import traceback
 from functools import lru_cache
+from typing import Annotated, Any
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from silkchain.cli import (
     cmd_aggregate,
@@ -25,6 +30,7 @@ from silkchain.cli import (
     cmd_serve,
     cmd_store,
     cmd_table,
+    common,
 )
 
 #: The command modules, in the order their commands are listed by ``silkchain --help``.
@@ -46,17 +52,91 @@ COMMAND_MODULES = (
 )
 
 
+
+
+class SilkchainGroup(TyperGroup):
+    """The top-level group: one error path for every command, tidy help for every option.
+
+    Whatever a command lets through (OS, encoding, YAML, overflow, memory errors, or a
+    bug) becomes one ``error:`` line on stderr and exit code 1; ``--verbose`` adds the
+    traceback. Flags show no ``<bool>`` type and arguments their upper-case name.
+    """
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        _tidy_params(self)
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            common.errors.print("interrupted", highlight=False)
+            raise typer.Exit(130) from None
+        except Exception as err:
+            if common.Settings.verbose:
+                common.errors.print("".join(traceback.format_exception(err)).rstrip(),
+                                    highlight=False, markup=False)
+            raise common.fail(common.error_message(err)) from None
+
+
+def _tidy_params(command: click.Command) -> None:
+    ctx = click.Context(command, help_option_names=["-h", "--help"])
+    helper = command.get_help_option(ctx)  # made once per command, then reused
+    for param in [*command.params, *([helper] if helper is not None else [])]:
+        kind = getattr(param, "param_type_name", "")
+        if kind == "option" and getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+        elif kind == "argument" and param.metavar is None and param.name:
+            param.metavar = param.name.upper()
+    for sub in getattr(command, "commands", {}).values():
+        _tidy_params(sub)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("silkchain")
+        except PackageNotFoundError:  # pragma: no cover - run from a source tree
+            number = "unknown"
+        common.out.print(f"silkchain {number}", highlight=False, markup=False)
+        raise typer.Exit()
+
+
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only on "
+                                        "stderr (no notes, no progress).")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print the traceback of "
+                                          "an unexpected error.")] = False,
+) -> None:
+    """Global value chains on inter-country input-output tables: measures, Belt and Road
+    analysis, scenarios, reports."""
+    common.set_verbosity(quiet, verbose)
+
+
 @lru_cache(maxsize=1)
 def build_app() -> typer.Typer:
     """The ``silkchain`` Typer app with every command module registered."""
     app = typer.Typer(
         name="silkchain",
-        help="Global value chains on inter-country input-output tables: measures, "
-        "Belt and Road analysis, scenarios, reports.",
+        cls=SilkchainGroup,
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
+    app.callback()(_main)
     for module in COMMAND_MODULES:
         module.register(app)
     return app
+
+
+def main() -> None:
+    """Run the command line (``sys.argv``)."""
+    build_app()(prog_name="silkchain", args=sys.argv[1:])
