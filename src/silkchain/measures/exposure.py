@@ -102,9 +102,9 @@ def exposure(table: MRIOTable, level: str = "country",
     tot.insert(1, "partner", TOTAL)
     frame = pd.concat([part, tot], ignore_index=True)
     idx = frame.pop("unit").astype(int).to_numpy()
+    frame = frame.iloc[np.argsort(idx, kind="stable")].reset_index(drop=True)  # table order
+    idx = np.sort(idx, kind="stable")
     for pos, (key, labels) in enumerate(units.items()):
         frame.insert(pos, key, np.asarray(labels, dtype=object)[idx])
-    keys = list(units)
-    frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
     frame.attrs.update(side=side, level=level, unit=SIDE_UNIT[side])
     return frame
