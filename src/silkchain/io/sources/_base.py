@@ -172,48 +172,82 @@ def read_matrix_csv(source: Path | bytes, name: str
     cols = [c.strip() for c in header]
     if len(cols) < 3:
         return None
-    width = len(cols)
-    names = [f"f{i}" for i in range(width)]
+    got = read_numeric_table(source, name, skip_rows=1, label_cols=1, width=len(cols))
+    if got is None:
+        return None
+    labels, values = got
+    return labels[0], cols[1:], values
+
+
+def read_numeric_table(source: Path | bytes, name: str, *, delimiter: str = ",",
+                       skip_rows: int = 0, label_cols: int = 0, width: int | None = None
+                       ) -> tuple[list[list[str]], np.ndarray] | None:
+    """Label columns and a float64 block of a delimited text table, or ``None``.
+
+    ``skip_rows`` header lines are skipped; the first ``label_cols`` columns are
+    text, the others numbers (a trailing delimiter at the end of each line is
+    allowed). ``None`` means the fast path could not read the table (ragged
+    rows, empty or non-numeric cells, or no pyarrow); callers then take their
+    slow, labelled path, which names each problem.
+    """
     try:
         import pyarrow as pa
         import pyarrow.csv as pacsv
     except ImportError:  # pragma: no cover - pyarrow is in the io extra
-        return _read_matrix_pandas(source, cols)
+        if delimiter != "," or skip_rows != 1 or label_cols != 1 or width is None:
+            return None
+        return _read_matrix_pandas(source, width)
+    head = source[: 1 << 20] if isinstance(source, bytes) else _head(source)
+    lines = head.split(b"\n", skip_rows + 1)
+    if len(lines) <= skip_rows:
+        return None
+    sample = lines[skip_rows].rstrip(b"\r").decode("utf-8-sig", "replace").split(delimiter)
+    trailing = len(sample) > label_cols + 1 and not sample[-1].strip()
+    width = width or len(sample)
+    names = [f"f{i}" for i in range(width)]
+    types = {n: (pa.string() if i < label_cols or (trailing and i == width - 1)
+                 else pa.float64()) for i, n in enumerate(names)}
     try:
         table = pacsv.read_csv(
             pa.BufferReader(source) if isinstance(source, bytes) else str(source),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=skip_rows,
                                            block_size=1 << 24),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: (pa.string() if i == 0 else pa.float64())
-                              for i, n in enumerate(names)},
-                strings_can_be_null=False, quoted_strings_can_be_null=False))
+            parse_options=pacsv.ParseOptions(delimiter=delimiter),
+            convert_options=pacsv.ConvertOptions(column_types=types,
+                                                 strings_can_be_null=True,
+                                                 quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
         return None
-    values = np.empty((table.num_rows, width - 1))
-    for j in range(1, width):
+    last = width - 1 if trailing else width
+    values = np.empty((table.num_rows, last - label_cols))
+    for j in range(label_cols, last):
         col = table.column(j)
         if col.null_count:
             return None
-        values[:, j - 1] = col.to_numpy()
-    rows = [str(r).strip() for r in table.column(0).to_pylist()]
-    del table
-    return rows, cols[1:], values
+        values[:, j - label_cols] = col.to_numpy()
+    labels = [["" if v is None else str(v).strip() for v in table.column(j).to_pylist()]
+              for j in range(label_cols)]
+    return labels, values
 
 
-def _read_matrix_pandas(source: Path | bytes, cols: list[str]
-                        ) -> tuple[list[str], list[str], np.ndarray] | None:
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(1 << 20)
+
+
+def _read_matrix_pandas(source: Path | bytes, width: int
+                        ) -> tuple[list[list[str]], np.ndarray] | None:
     buf = io.BytesIO(source) if isinstance(source, bytes) else source
     try:
-        frame = pd.read_csv(buf, header=None, skiprows=1, names=range(len(cols)),
-                            dtype={0: str, **{j: float for j in range(1, len(cols))}},
+        frame = pd.read_csv(buf, header=None, skiprows=1, names=range(width),
+                            dtype={0: str, **{j: float for j in range(1, width)}},
                             keep_default_na=False, engine="c")
     except (ValueError, pd.errors.ParserError):
         return None
     values = frame.iloc[:, 1:].to_numpy(dtype=float)
     if np.isnan(values).any():
         return None
-    return [str(r).strip() for r in frame[0]], cols[1:], values
+    return [[str(r).strip() for r in frame[0]]], values
 
 
 def _first_line(source: Path | bytes) -> str:

@@ -35,6 +35,7 @@ from silkchain.io.sources._base import (
     country_sector_grid,
     read_delimited,
     read_member,
+    read_numeric_table,
     to_numeric,
     year_from_name,
     zip_members,
@@ -66,7 +67,11 @@ def _labels(path: Path, member: str, width: int) -> list[list[str]]:
 
 def _matrix(path: Path, member: str, rows: list[str], cols: list[str]) -> np.ndarray:
     name = f"{path.name}/{member}"
-    frame = read_delimited(read_member(path, member), name, sep="\t", header=None,
+    data = read_member(path, member)
+    fast = read_numeric_table(data, name, delimiter="\t")  # numbers straight to float64
+    if fast is not None and fast[1].shape == (len(rows), len(cols)):
+        return fast[1]
+    frame = read_delimited(data, name, sep="\t", header=None,
                            index_col=None, expect_min_cols=1)
     frame = frame.loc[:, ~(frame == "").all()]  # a trailing tab gives an empty column
     if frame.shape != (len(rows), len(cols)):

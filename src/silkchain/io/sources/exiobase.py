@@ -37,6 +37,7 @@ from silkchain.io.sources._base import (
     pick_columns,
     read_delimited,
     read_member,
+    read_numeric_table,
     to_numeric,
     year_from_name,
     zip_members,
@@ -57,7 +58,11 @@ def _find(members: list[str], base: str) -> str | None:
 def _matrix(path: Path, member: str, header: list[int], index: list[int]) -> tuple[
         np.ndarray, list[tuple[str, ...]], list[tuple[str, ...]], str]:
     name = f"{path.name}/{member}"
-    frame = read_delimited(read_member(path, member), name, sep="\t", header=header,
+    data = read_member(path, member)
+    fast = _fast(data, name, len(header), len(index))
+    if fast is not None:
+        return (*fast, name)
+    frame = read_delimited(data, name, sep="\t", header=header,
                            index_col=index, expect_min_cols=2)
     rows = [tuple(str(v) for v in (r if isinstance(r, tuple) else (r,))) for r in frame.index]
     cols = [tuple(str(v) for v in (c if isinstance(c, tuple) else (c,))) for c in frame.columns]
@@ -66,6 +71,28 @@ def _matrix(path: Path, member: str, header: list[int], index: list[int]) -> tup
     vals = to_numeric(frame.to_numpy(), name, ["/".join(r) for r in rows],
                       ["/".join(c) for c in cols])
     return vals, rows, cols, name
+
+
+def _fast(data: bytes, name: str, n_header: int, n_index: int) -> tuple[
+        np.ndarray, list[tuple[str, ...]], list[tuple[str, ...]]] | None:
+    """Labels and float64 block of an EXIOBASE text matrix without a frame of strings.
+
+    ``n_header`` header lines give the column labels (after ``n_index`` label
+    cells); with two header lines a third line names the index columns.
+    """
+    skip = n_header + (1 if n_header > 1 else 0)
+    lines = data.split(b"\n", skip)[:skip]
+    heads = [ln.rstrip(b"\r").decode("utf-8-sig").split("\t")[n_index:] for ln in lines[:n_header]]
+    got = read_numeric_table(data, name, delimiter="\t", skip_rows=skip, label_cols=n_index,
+                             width=n_index + len(heads[0]))
+    if got is None or any(len(h) != len(heads[0]) for h in heads):
+        return None
+    labels, values = got
+    rows = list(zip(*labels, strict=True))
+    cols = [tuple(c.strip() for c in col) for col in zip(*heads, strict=True)]
+    if len(set(rows)) != len(rows) or len(set(cols)) != len(cols):
+        return None  # the slow path names the duplicates
+    return values, [tuple(r) for r in rows], cols
 
 
 def parse(path: Path, *, year: int | None = None, **_: Any) -> RawTable:
