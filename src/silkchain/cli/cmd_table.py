@@ -2,78 +2,141 @@
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from silkchain.cli.common import TABLE_HELP, console, out, user_errors, with_progress
-from silkchain.errors import IOTableError, ParserError
+from silkchain.cli.common import (
+    TABLE_HELP,
+    console,
+    error_message,
+    out,
+    user_errors,
+    with_progress,
+)
+from silkchain.errors import IOTableError, ParserError, SilkchainError
 from silkchain.io.registry import datasets as list_datasets
 from silkchain.io.registry import read
 
+JSON_HELP = "Print JSON on stdout instead of a table."
 
-def datasets_cmd() -> None:
+
+def _json(value: Any) -> str:
+    """JSON with non-finite numbers as ``null`` (JSON has no NaN)."""
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        if isinstance(v, dict):
+            return {str(k): clean(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [clean(x) for x in v]
+        if hasattr(v, "item"):
+            return clean(v.item())
+        return v
+
+    return json.dumps(clean(value), indent=1, ensure_ascii=False)
+
+
+def datasets_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+) -> None:
     """List the datasets that can be read by id (bundled and in the local store)."""
     frame = list_datasets()
+    problem = frame.attrs.get("store_problem")
+    if problem:
+        console.print(f"note: the local store's datasets are not listed: {problem}",
+                      highlight=False, markup=False)
+    if as_json:
+        out.print(_json(frame.to_dict(orient="records")), highlight=False, markup=False,
+                  soft_wrap=True)
+        return
     table = Table(title="silkchain datasets")
     for col in frame.columns:
-        table.add_column(col)
+        width = max([len(col), *(len(str(v)) for v in frame[col])])
+        table.add_column(col, no_wrap=True, min_width=width if col == "id" else None)
     for row in frame.itertuples(index=False):
-        table.add_row(*[str(v) for v in row])
+        table.add_row(*["" if v is None else str(v) for v in row])
     out.print(table)
+
+
+def _share(value: float, total: float) -> tuple[float | None, str]:
+    """A share in percent, or why it is undefined."""
+    if total <= 0 or not math.isfinite(total):
+        return None, "n/a (no exports in the table)"
+    return 100 * value / total, f"{100 * value / total:.2f}"
 
 
 def info_cmd(
     table: Annotated[str, typer.Argument(help=TABLE_HELP)],
     top: Annotated[int, typer.Option(min=1, max=100, help="How many exporters to list.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
 ) -> None:
     """Dimensions, totals, balance summary and largest exporters of TABLE."""
     with user_errors():
         t = with_progress(f"reading {table}", read, table)
-    s = t.summary()
+        s = t.summary()
+        exp = t.exports_by_country().head(top)
+    total = float(t.E.sum())
+    shares = {str(code): _share(float(value), total) for code, value in exp.items()}
+    meta = {key: t.meta[key] for key in ("source", "release", "year", "currency", "unit",
+                                         "x_policy") if key in t.meta}
+    if as_json:
+        out.print(_json({"table": table, **meta, **s, "largest_exporters": [
+            {"country": str(code), "gross_exports": float(value),
+             "share_percent": shares[str(code)][0],
+             **({"note": shares[str(code)][1]} if shares[str(code)][0] is None else {})}
+            for code, value in exp.items()]}), highlight=False, markup=False, soft_wrap=True)
+        return
     grid = Table(title=f"{table}", show_header=False)
     grid.add_column("item")
     grid.add_column("value", justify="right")
-    for key in ("source", "release", "year", "currency", "unit", "x_policy"):
-        if key in t.meta:
-            grid.add_row(key, str(t.meta[key]))
+    for key, value in meta.items():
+        grid.add_row(key, str(value))
     for key, value in s.items():
         grid.add_row(key.replace("_", " "), f"{value:,.6g}" if isinstance(value, float)
                      else str(value))
     out.print(grid)
-    exp = t.exports_by_country().head(top)
     tops = Table(title=f"largest {top} exporters")
     tops.add_column("country")
     tops.add_column("gross exports", justify="right")
     tops.add_column("share %", justify="right")
-    total = float(t.E.sum())
     for code, value in exp.items():
-        tops.add_row(str(code), f"{value:,.0f}", f"{100 * value / total:.2f}")
+        tops.add_row(str(code), f"{value:,.0f}", shares[str(code)][1])
     out.print(tops)
+    if total <= 0:
+        console.print("note: the table has no exports (one country or no trade), so export "
+                      "shares are undefined", highlight=False, markup=False)
 
 
 def validate_cmd(
     file: Annotated[Path, typer.Argument(help="A table file (.npz interchange layout or a "
                                                 "release file with a reader).")],
 ) -> None:
-    """Check FILE and print every problem; exit code 1 when it is invalid."""
+    """Check FILE and print every problem on stdout; exit code 1 when it is invalid.
+
+    A file that is missing or cannot be read is reported as such (exit code 1).
+    """
+    if not file.exists():
+        out.print(f"{file}: no such file", highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(1)
     try:
         t = with_progress(f"validating {file}", read, str(file))
     except (IOTableError, ParserError) as err:
         problems = getattr(err, "problems", [str(err)])
-        console.print(f"[bold red]{file} is invalid[/] ({len(problems)} problem"
-                      f"{'s' * (len(problems) != 1)}):", highlight=False)
+        out.print(f"{file} is invalid ({len(problems)} problem"
+                  f"{'s' * (len(problems) != 1)}):", highlight=False, markup=False,
+                  soft_wrap=True)
         for p in problems:
             out.print(f"  - {p}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
-    except Exception as err:  # an unreadable file is invalid too, with its reason
-        from silkchain.errors import SilkchainError
-
-        if not isinstance(err, (SilkchainError, OSError)):
-            raise
-        out.print(f"{file} is invalid: {err}", highlight=False, markup=False, soft_wrap=True)
+    except (SilkchainError, OSError, UnicodeError, ValueError, OverflowError) as err:
+        out.print(f"{file} cannot be read: {error_message(err)}", highlight=False,
+                  markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
     s = t.summary()
     out.print(f"{file}: valid ({s['countries']} countries x {s['sectors']} sectors, "

@@ -28,11 +28,37 @@ def _listing(items: Sequence[str], total: int) -> str:
     return text
 
 
+#: Largest total of an array's absolute values that the model accepts.
+MAX_TOTAL = 1e300
+
+
 def check_finite(name: str, arr: FloatArray, row_names: Sequence[str] | None = None) -> list[str]:
-    """Problems for NaN or inf cells, naming the row (and column index)."""
+    """Problems for NaN or inf cells, naming the row (and column index).
+
+    Finite cells whose total reaches :data:`MAX_TOTAL` are a problem too: sums and
+    products of the model (Leontief inverse, decompositions) would overflow float64.
+
+    >>> check_finite("Z", np.full((2, 2), 1e306))[0][:60]
+    'Z: its cells add up to 4e+306 in absolute value (largest 1e+'
+    >>> check_finite("Z", np.ones((2, 2)))
+    []
+    """
     bad = ~np.isfinite(arr)
     if not bad.any():
-        return []
+        if arr.size == 0:
+            return []
+        with np.errstate(over="ignore"):
+            total = float(np.abs(arr).sum())
+        if total < MAX_TOTAL:
+            return []
+        cell = np.unravel_index(int(np.argmax(np.abs(arr))), arr.shape)
+        i = int(cell[0])
+        label = row_names[i] if row_names is not None and i < len(row_names) else f"row {i}"
+        col = f", column {int(cell[1])}" if arr.ndim == 2 else ""
+        return [f"{name}: its cells add up to {total:.3g} in absolute value (largest "
+                f"{float(arr[cell]):.3g} at {label}{col}); values this large overflow float64 "
+                f"in the model's sums and products (limit {MAX_TOTAL:.0e} in all); rescale the "
+                "table (e.g. to millions or billions)"]
     where = np.argwhere(bad)
     items = []
     for cell in where[:_MAX_LISTED]:
