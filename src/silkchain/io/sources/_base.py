@@ -13,6 +13,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,18 @@ class RawTable:
 def base_meta(path: Path, source: str, release: str, **more: Any) -> dict[str, Any]:
     """Metadata every reader records: source, release, file name and sha256."""
     return {"source": source, "release": release, "path": str(path),
-            "file": path.name, "sha256": sha256_file(path), **more}
+            "file": path.name, "sha256": file_digest(path), **more}
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a file, computed once per file content (size and modification time)."""
+    st = Path(path).stat()
+    return _digest(str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _digest(path: str, size: int, mtime_ns: int) -> str:
+    return sha256_file(path)
 
 
 def year_from_name(name: str) -> int | None:

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from silkchain.errors import ParserError
-from silkchain.io.npz import sha256_file
 from silkchain.io.sources import RawTable, TableFile, find_tables, get_reader, parse
+from silkchain.io.sources._base import file_digest
 from silkchain.table import MRIOTable
 
 __all__ = ["Imported", "import_release", "parse_table", "read_table"]
@@ -34,7 +34,7 @@ class Imported:
 
     table: str
     dataset_id: str
-    status: str  # "imported", "replaced" or "unchanged"
+    status: str  # "imported", "replaced", "unchanged", "repaired", "re-imported (--force)"
 
 
 def parse_table(tf: TableFile, year: int | None = None, **options: Any) -> RawTable:
@@ -123,12 +123,12 @@ def import_release(path: str | os.PathLike[str], source: str | None = None, *,
     results: list[Imported] = []
     todo: list[TableFile] = []
     for tf in tables:
-        digest = digests.setdefault(tf.path, sha256_file(tf.path))
+        digest = digests.setdefault(tf.path, file_digest(tf.path))
         y = year or tf.year
         hit = None if force or y is None else next(
             (r for r in catalog if r.source_sha256 == digest and r.year == y
-             and r.source_file == str(tf.path.resolve())), None)
-        if hit is not None:
+             and r.source_file == str(tf.path.resolve()) and not store.verify(r.id)), None)
+        if hit is not None:  # same file content, and the stored folder still intact
             res = Imported(tf.name, hit.id, "unchanged")
             results.append(res)
             if on_done:
@@ -143,11 +143,11 @@ def import_release(path: str | os.PathLike[str], source: str | None = None, *,
             futures = [pool.submit(parse_table, tf, year, **options) for tf in todo]
             for tf, fut in zip(todo, futures, strict=True):
                 table = read_table(tf, year, raw=fut.result())
-                results.append(_store(store, tf, table, digests[tf.path], on_done))
+                results.append(_store(store, tf, table, digests[tf.path], on_done, force))
     else:
         for tf in todo:
             results.append(_store(store, tf, read_table(tf, year, **options),
-                                  digests[tf.path], on_done))
+                                  digests[tf.path], on_done, force))
     if years and None in {t.year for t in tables}:
         got = {int(r.dataset_id.rsplit(":", 1)[1]) for r in results}
         missing = sorted(set(years) - got)
@@ -167,13 +167,10 @@ def _size(tf: TableFile) -> int:
 
 
 def _store(store: Any, tf: TableFile, table: MRIOTable, digest: str,
-           on_done: Callable[[Imported], None] | None) -> Imported:
+           on_done: Callable[[Imported], None] | None, force: bool = False) -> Imported:
     dataset_id = _dataset_id(table)
-    previous = store.entry(dataset_id)
-    store.put_table(table, dataset_id, source_file=str(tf.path.resolve()),
-                    source_sha256=digest)
-    status = "imported" if previous is None else (
-        "unchanged" if previous["source_sha256"] == digest else "replaced")
+    status = store.store_import(table, dataset_id, source_file=str(tf.path.resolve()),
+                                source_sha256=digest, force=force)
     res = Imported(tf.name, dataset_id, status)
     if on_done:
         on_done(res)
