@@ -17,6 +17,7 @@ def _forget() -> None:
     """Drop every cache the dashboard keeps about the store (datasets, labels, results)."""
     service._LIST_CACHE.clear()
     service._LABELS.clear()
+    service._DEFAULT_SECTORS.clear()
     service._read.cache_clear()
     service._measure_frame.cache_clear()
 

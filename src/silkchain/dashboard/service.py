@@ -132,17 +132,19 @@ def labels(panel: Panel) -> Labels:
     with _LABELS_LOCK:
         found = _LABELS.get(key)
     if found is None:
-        found = _read(key).labels
+        found = read(key).labels  # not through _read: labels are kept, the table is not
         with _LABELS_LOCK:
             _LABELS[key] = found
     return found
 
 
 def warm_labels() -> None:
-    """Read the labels of every dataset once (run in the background at start-up)."""
+    """Read the labels (and the scenario's default sector) of every dataset once, in the
+    background at start-up, so that no submission waits for a table."""
     for panel in panels().values():
         try:
             labels(panel)
+            default_sector(panel)
         except Exception:  # a broken dataset says so when it is asked for
             continue
 
@@ -391,9 +393,16 @@ def default_countries(panel: Panel) -> list[str]:
     return chosen or list(have[:3])
 
 
+_DEFAULT_SECTORS: dict[str, str] = {}
+
+
 def default_sector(panel: Panel) -> str:
     """The scenario form's sector: the dataset's own code for textiles (through its
-    source's concordance), else its first sector."""
+    source's concordance), else its first sector (found once per dataset and kept)."""
+    key = f"{panel.name}:{panel.years[-1]}"
+    with _LABELS_LOCK:
+        if key in _DEFAULT_SECTORS:
+            return _DEFAULT_SECTORS[key]
     codes = [c for c, _ in sectors(panel)]
     try:
         from silkchain.concordances.broad import resolve_broad
@@ -401,4 +410,7 @@ def default_sector(panel: Panel) -> str:
         found = resolve_broad(table(panel, panel.years[-1]), DEFAULT_BROAD)
     except (ImportError, SilkchainError, LookupError, ValueError):
         found = ()
-    return next((c for c in found if c in codes), codes[0] if codes else "")
+    chosen = next((c for c in found if c in codes), codes[0] if codes else "")
+    with _LABELS_LOCK:
+        _DEFAULT_SECTORS[key] = chosen
+    return chosen
