@@ -32,6 +32,15 @@ def _schema_text(schema: dict[str, Any], components: dict[str, Any]) -> str:
     return kind + (f" ({'; '.join(bounds)})" if bounds else "")
 
 
+def _plain(text: str) -> str:
+    """Docstring text without reST literal markers.
+
+    >>> _plain("the ids of ``silkchain.datasets()``")
+    'the ids of silkchain.datasets()'
+    """
+    return text.replace("``", "")
+
+
 def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
     """Every operation of an OpenAPI document, ready for the page."""
     components = spec.get("components", {}).get("schemas", {})
@@ -44,7 +53,7 @@ def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
             params = [{"name": p["name"], "in": p["in"], "required": p.get("required", False),
                        "type": _schema_text(p.get("schema", {}), components),
                        "default": p.get("schema", {}).get("default"),
-                       "description": p.get("description", "")}
+                       "description": _plain(p.get("description", ""))}
                       for p in op.get("parameters", [])]
             body = None
             content = op.get("requestBody", {}).get("content", {})
@@ -63,7 +72,8 @@ def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
             out.append({"id": f"{method}-{path}".replace("/", "-").replace("{", "")
                         .replace("}", ""), "method": method.upper(), "path": path,
                         "summary": op.get("summary", ""), "description":
-                        op.get("description", ""), "tag": (op.get("tags") or ["other"])[0],
+                        _plain(op.get("description", "")),
+                        "tag": (op.get("tags") or ["other"])[0],
                         "params": params, "body": body, "answers": answers})
     return out
 
