@@ -175,3 +175,17 @@ def test_sources_import_without_optional_packages(monkeypatch: pytest.MonkeyPatc
     assert "oecd-icio" in mod.names()
     t = mod.read_source(MOCK / "ICIO2016_2011.csv")  # CSV needs none of them
     assert t.G == 3
+
+
+@pytest.mark.parametrize("fname", ["generic_toy_2020.csv",
+                                   "matrix_eu-ic-io_ind-by-ind_23ed_2020.csv",
+                                   "ICIO2023_2020.csv"])
+def test_byte_order_mark_and_crlf_are_read(fname: str, tmp_path: Path) -> None:
+    text = (MOCK / fname).read_text()
+    renamed = tmp_path / ("table.csv" if fname.startswith("generic") else fname)
+    renamed.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    plain = silkchain.read(MOCK / fname)
+    t = silkchain.read(renamed)
+    assert t.labels == plain.labels
+    assert_array_equal(t.Z, plain.Z)
+    assert_array_equal(t.Y, plain.Y)

@@ -37,8 +37,10 @@ from silkchain.io.sources._base import (
     base_meta,
     check_unique,
     country_sector_grid,
+    first_line,
     pick_columns,
     read_delimited,
+    read_matrix_csv,
     to_numeric,
     year_from_name,
 )
@@ -102,11 +104,16 @@ def _from_flat(frame: pd.DataFrame, name: str) -> tuple[np.ndarray, list[str], l
 def parse(path: Path, *, year: int | None = None, **_: Any) -> RawTable:
     """Parse a FIGARO industry-by-industry CSV (matrix or flat) into a :class:`RawTable`."""
     name = path.name
-    with open(path, "rb") as fh:
-        first = fh.readline().decode("utf-8", "replace")
+    first = first_line(path)
     flat = "refArea" in first
-    frame = read_delimited(path, name, index_col=None if flat else 0, expect_min_cols=3)
-    values, rows, cols = (_from_flat if flat else _from_matrix)(frame, name)
+    fast = None if flat else read_matrix_csv(path, name)  # numbers straight to float64
+    if fast is not None:
+        rows, cols, values = fast
+        check_unique(rows, name, "row")
+        check_unique(cols, name, "column")
+    else:
+        frame = read_delimited(path, name, index_col=None if flat else 0, expect_min_cols=3)
+        values, rows, cols = (_from_flat if flat else _from_matrix)(frame, name)
     va = [r for r in rows if r.startswith(VA_PREFIX + "_")]
     ind = [r for r in rows if r not in va]
     ind_set = set(ind)
@@ -159,8 +166,7 @@ def sniff(path: Path) -> bool:
     """A FIGARO file name, or a first line starting ``rowLabels`` or with flat columns."""
     if _FILE.search(path.name):
         return True
-    with open(path, "rb") as fh:
-        first = fh.readline().decode("utf-8", "replace")
+    first = first_line(path)
     return first.startswith(("rowLabels", '"rowLabels"')) or all(c in first
                                                                   for c in FLAT_COLUMNS)
 

@@ -37,6 +37,7 @@ from silkchain.io.sources._base import (
     base_meta,
     check_unique,
     country_sector_grid,
+    first_line,
     pick_columns,
     to_numeric,
     year_from_name,
@@ -49,7 +50,8 @@ SUFFIXES = (".csv", ".xlsx", ".xls")
 def _grid(path: Path, sheet: str | None) -> tuple[np.ndarray, str]:
     if path.suffix.lower() == ".csv":
         try:
-            frame = pd.read_csv(path, header=None, dtype=str, keep_default_na=False)
+            frame = pd.read_csv(path, header=None, dtype=str, keep_default_na=False,
+                                encoding="utf-8-sig")
         except pd.errors.EmptyDataError:
             raise ParserError(f"{path.name}: the file is empty") from None
         except pd.errors.ParserError as err:
@@ -129,8 +131,7 @@ def parse(path: Path, *, year: int | None = None, sheet: str | None = None,
 def sniff(path: Path) -> bool:
     """A first line starting with ``country,sector``."""
     if path.suffix.lower() == ".csv":
-        with open(path, "rb") as fh:
-            first = fh.readline().decode("utf-8", "replace").lower()
+        first = first_line(path).lower()
         return first.replace('"', "").startswith("country,sector")
     cells, _ = _grid(path, None)
     return cells.size > 1 and [str(c).lower() for c in cells[0, :2]] == ["country", "sector"]
