@@ -58,3 +58,46 @@ def test_errors_are_clear(tmp_path: Path) -> None:
                             "-o", str(tmp_path / "a.npz")])
     assert r.exit_code == 1 and "ZZZ" in r.output
     assert not (tmp_path / "a.npz").exists()
+
+
+def test_strict_refuses_members_hidden_in_the_rest_of_world(tmp_path: Path) -> None:
+    out = tmp_path / "bri.npz"
+    r = runner.invoke(build_app(), ["aggregate", "wiod2013:2011", "--region", "bri64",
+                                    "--strict", "-o", str(out)])
+    assert r.exit_code == 1 and not out.exists()
+    assert "code(s) of the mapping are not countries of the table: " in r.stderr
+    assert "Traceback" not in r.output
+
+
+def test_metadata_is_kept_and_wrote_goes_to_stderr(tmp_path: Path) -> None:
+    out = tmp_path / "bri.npz"
+    r = runner.invoke(build_app(), ["aggregate", "wiod2013:2011", "--region", "bri64",
+                                    "--sectors", "wiod13_broad", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert r.stdout == ""
+    assert r.stderr.startswith(f"wrote {out}: 28 regions x ")
+    assert "note: bri64: " in r.stderr and "left out: " in r.stderr
+    agg = sc.read(out)
+    assert len(agg.meta["regions"]["bri64"]) == 14
+    assert "ALB" in agg.meta["regions_absent"]["bri64"]
+    assert agg.meta["sector_groups"]
+    assert oct(out.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_a_table_without_a_year_is_aggregated(tmp_path: Path, leather: sc.MRIOTable) -> None:
+    src = tmp_path / "noyear.npz"
+    sc.write(leather, src)
+    assert "year" not in sc.read(src).meta
+    out = tmp_path / "agg.npz"
+    r = runner.invoke(build_app(), ["aggregate", str(src), "--region", "EU=Germany,Turkey",
+                                    "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert sc.read(out).labels.countries == ("Argentina", "EU")

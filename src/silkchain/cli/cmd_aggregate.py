@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from silkchain.cli.common import TABLE_HELP, fail, out, user_errors, with_progress
+from silkchain.cli.common import TABLE_HELP, check_output, console, fail, user_errors, with_progress
 from silkchain.io.registry import read, write
 
 
@@ -25,10 +25,13 @@ def _region_mapping(specs: list[str], table_countries: tuple[str, ...],
             from silkchain.groups import get_group
 
             name = spec
-            members = list(get_group(spec).members_in(table_countries, year=year).inside)
-            if not members:
+            found = get_group(spec).members_in(table_countries, year=year)
+            if not found.inside:
                 raise fail(f"--region {spec!r}: no member of group {spec!r} is a country of "
                            "the table")
+            # members hidden in the rest of world (or absent) go to aggregate_regions too:
+            # recorded in meta["regions_absent"], refused with --strict
+            members = [*found.inside, *found.hidden, *found.absent]
         for code in members:
             if code in mapping and mapping[code] != name:
                 raise fail(f"--region: {code} is in both {mapping[code]!r} and {name!r}")
@@ -47,8 +50,9 @@ def aggregate_cmd(
         "--sectors", help="A bundled concordance (e.g. wiod13_broad, oecd45_adb15, "
         "wiod13_tech) mapping sectors to groups.")] = None,
     strict: Annotated[bool, typer.Option(
-        help="Refuse region members that the table does not have (default: ignore and "
-        "record them in the table's metadata).")] = False,
+        help="Refuse region members that the table does not have as countries (absent, or "
+        "hidden in its rest of world); default: leave them out and record them in the "
+        "table's metadata (regions_absent).")] = False,
 ) -> None:
     """Aggregate TABLE by regions and/or sector groups and write a valid table (.npz)."""
     from silkchain.aggregation import aggregate_regions, aggregate_sectors, list_concordances
@@ -57,6 +61,7 @@ def aggregate_cmd(
         raise fail("nothing to do: give --region and/or --sectors")
     if output.suffix.lower() != ".npz":
         raise fail(f"{output.name}: the aggregated table is written as .npz")
+    check_output(output)
     if sectors is not None and sectors not in list_concordances():
         raise fail(f"unknown concordance {sectors!r}; bundled: "
                    f"{', '.join(sorted(list_concordances()))}")
@@ -72,9 +77,12 @@ def aggregate_cmd(
             t = with_progress("aggregating sectors", aggregate_sectors, t, sectors)
         path = write(t, output)
     absent = t.meta.get("regions_absent")
-    out.print(f"wrote {path}: {t.G} regions x {t.N} sectors"
-              + (f" (not in the table, ignored: {absent})" if absent else ""),
-              highlight=False, soft_wrap=True)
+    console.print(f"wrote {path}: {t.G} regions x {t.N} sectors", highlight=False,
+                  markup=False)
+    for region, codes in (absent or {}).items():
+        console.print(f"note: {region}: {len(codes)} member(s) are not countries of the table "
+                      f"(absent or inside its rest of world), left out: {', '.join(codes)}",
+                      highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

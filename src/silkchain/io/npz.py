@@ -138,12 +138,28 @@ def read_npz(
     )
 
 
+def _jsonable(value: Any) -> bool:
+    """Scalars, and lists/dicts of them (aggregation metadata such as ``regions``)."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_jsonable(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _jsonable(v) for k, v in value.items())
+    return False
+
+
 def write_npz(table: MRIOTable, path: str | Path) -> Path:
-    """Write ``table`` in the interchange layout, atomically (temporary file, then rename)."""
+    """Write ``table`` in the interchange layout, atomically (temporary file, then rename).
+
+    The metadata kept are JSON values (scalars, lists and mappings of them, such as
+    the ``regions``, ``regions_absent`` and ``sector_groups`` of an aggregation);
+    ``year`` is written when the table has one.
+    """
     path = Path(path)
     lab = table.labels
     meta = {k: v for k, v in table.meta.items()
-            if k not in ("path", "sha256") and isinstance(v, (str, int, float, bool))}
+            if k not in ("path", "sha256") and _jsonable(v)}
     meta["rounding"] = table.rounding
     arrays: dict[str, np.ndarray] = {
         "Z": np.asarray(table.Z), "Y": np.asarray(table.Y), "x": np.asarray(table.x),
@@ -155,7 +171,7 @@ def write_npz(table: MRIOTable, path: str | Path) -> Path:
     }
     if lab.sector_codes:
         arrays["sector_codes"] = np.array(lab.sector_codes)
-    if "year" in table.meta:
+    if table.meta.get("year") is not None:
         arrays["year"] = np.array(int(table.meta["year"]))
     with atomic_path(path, suffix=".npz") as tmp, open(tmp, "wb") as fh:
         np.savez_compressed(fh, **arrays)
