@@ -53,6 +53,7 @@ def test_a_group_is_one_line_with_members_on_demand(offline, live_server, artifa
     page.wait_for_selector("#measure-chart[data-countries='bri64,CHN']", timeout=TIMEOUT)
     names = legend(page, "measure-chart")
     assert len(names) == 2 and names[0].startswith("bri64 (sum of ")
+    assert "members are countries of the table" in page.inner_text("#measure-coverage")
     page.check("#members")
     page.wait_for_function("document.querySelector('#measure-chart')"
                            ".getAttribute('data-countries').split(',').length > 10",

@@ -188,6 +188,13 @@ def test_a_group_is_one_line_and_its_members_come_on_demand(client):
     assert 0 < share["rows"][0]["value"] < 1
 
 
+def test_a_group_line_states_its_coverage(client):
+    r = client.post("/api/jobs/measure", json={"group": "bri64", "start": 2011, "end": 2011})
+    job = client.app.state.jobs.wait(r.json()["id"])
+    assert job.result["coverage"].startswith("bri64: 14 of 64 members are countries of the "
+                                             "table")
+
+
 def test_many_countries_get_distinct_colours(client):
     codes = client.get("/api/datasets/wiod2013").json()["countries"][:24]
     r = client.post("/api/jobs/measure", json={"countries": codes, "start": 2010, "end": 2011})

@@ -280,6 +280,8 @@ def create_app(*, workers: int = 1, max_pending: int = 8,
                                              else None),
                     "title": title, "table": wide_table(got.frame, names),
                     "citation": m.citation, "unit": got.unit,
+                    "coverage": (svc.group_mapping(req.group, got.panel).describe()
+                                 if req.group else None),
                     "countries": list(dict.fromkeys(got.frame["country"])),
                     "years": got.years, "variable": got.variable, "rows": len(got.frame)}
 

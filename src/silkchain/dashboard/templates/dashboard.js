@@ -256,6 +256,8 @@
     });
     fillTable("measure-table", res.table);
     $("measure-cite").textContent = "Method: " + res.citation;
+    $("measure-coverage").textContent = res.coverage ? "Coverage: " + res.coverage : "";
+    $("measure-coverage").hidden = !res.coverage;
   }
 
   var timer = null;
