@@ -143,3 +143,13 @@ def test_a_bad_cell_in_a_zip_member_is_named(tmp_path: Path) -> None:
     with pytest.raises(ParserError, match=r"^2018-2019\.zip/2019\.csv: 1 non-numeric cell\(s\), "
                        r"expected numbers: row 'CHN_C26', column 'CHN_M': 'n/a'$"):
         import_release(path, store=Store(tmp_path / "s"), years=[2019])
+
+
+def test_a_table_without_a_year_is_keyed_by_its_name(tmp_path: Path) -> None:
+    mock = Path(__file__).parents[1] / "data" / "mock" / "generic_toy_2020.csv"
+    path = tmp_path / "my table.csv"
+    path.write_bytes(mock.read_bytes())
+    got = import_release(path, store=Store(tmp_path / "s"))
+    assert [r.dataset_id for r in got] == ["generic-my_table:my_table"]
+    got = import_release(path, store=Store(tmp_path / "s"), year=2021)
+    assert [(r.dataset_id, r.status) for r in got] == [("generic-my_table:2021", "imported")]

@@ -9,6 +9,7 @@ enough for it to pay) and stores each under ``<dataset name>:<year>``.
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -48,16 +49,15 @@ def read_table(tf: TableFile, year: int | None = None, raw: RawTable | None = No
                **options: Any) -> MRIOTable:
     """Parse (unless ``raw`` is given) and validate one table of a release."""
     raw = raw if raw is not None else parse_table(tf, year, **options)
-    table = raw.to_table(rounding=get_reader(tf.source).rounding)
-    if table.meta.get("year") is None:
-        raise ParserError(f"{tf.name}: cannot tell the year of this table from its name or "
-                          "content; pass --year")
-    return table
+    return raw.to_table(rounding=get_reader(tf.source).rounding)
 
 
-def _dataset_id(table: MRIOTable) -> str:
+def _dataset_id(table: MRIOTable, tf: TableFile) -> str:
+    """``<dataset name>:<year>``; a table without a year is keyed by its file name."""
     name = str(table.meta.get("dataset_name") or table.meta.get("reader") or "table")
-    return f"{name}:{int(table.meta['year'])}"
+    year = table.meta.get("year")
+    stem = Path(tf.member or tf.path.name).stem
+    return f"{name}:{int(year) if year is not None else re.sub(r'[^A-Za-z0-9_.-]', '_', stem)}"
 
 
 def _span(years: Sequence[int]) -> str:
@@ -149,7 +149,8 @@ def import_release(path: str | os.PathLike[str], source: str | None = None, *,
             results.append(_store(store, tf, read_table(tf, year, **options),
                                   digests[tf.path], on_done, force))
     if years and None in {t.year for t in tables}:
-        got = {int(r.dataset_id.rsplit(":", 1)[1]) for r in results}
+        got = {int(k) for k in (r.dataset_id.rsplit(":", 1)[1] for r in results)
+               if k.isdigit()}
         missing = sorted(set(years) - got)
         if missing:
             raise ParserError(f"{path.name}: no table for {_span(missing)} in this release "
@@ -168,7 +169,7 @@ def _size(tf: TableFile) -> int:
 
 def _store(store: Any, tf: TableFile, table: MRIOTable, digest: str,
            on_done: Callable[[Imported], None] | None, force: bool = False) -> Imported:
-    dataset_id = _dataset_id(table)
+    dataset_id = _dataset_id(table, tf)
     status = store.store_import(table, dataset_id, source_file=str(tf.path.resolve()),
                                 source_sha256=digest, force=force)
     res = Imported(tf.name, dataset_id, status)
