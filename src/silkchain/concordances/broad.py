@@ -214,9 +214,8 @@ def concordance_for(table: Any) -> tuple[SectorConcordance, dict[str, str]]:
     """The bundled concordance that places every sector of ``table``, with the placement.
 
     Concordances of the table's source (``meta["source"]``) are tried first;
-    ``c1`` .. ``cN`` sector names are read by position only for the WIOD and ADB
-    concordances and only when the table's source says so or ``N`` is the
-    release's full sector count.
+    ``c1`` .. ``cN`` sector names (silkchain's names for WIOD and ADB sectors)
+    are read by position only when the table's source is WIOD or ADB MRIO.
 
     Raises
     ------
@@ -233,8 +232,7 @@ def concordance_for(table: Any) -> tuple[SectorConcordance, dict[str, str]]:
     best: tuple[int, str, list[str]] | None = None
     for key in order:
         conc = load(key)
-        own = key in first
-        positional = conc.positional and (own or len(conc.codes) == table.N)
+        positional = conc.positional and key in first
         found, missing = _cover(table, conc, positional)
         if not missing:
             return conc, found
