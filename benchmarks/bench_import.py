@@ -17,6 +17,7 @@ upper bounds.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import resource
 import shutil
@@ -92,6 +93,40 @@ def write_year(path: Path, seed: int) -> Path:
     return path
 
 
+def write_eora(path: Path, seed: int, G: int = 189, N: int = 26) -> Path:
+    """One synthetic Eora26 year (``Eora26_YYYY_bp.zip``): 189 countries x 26 sectors + ROW."""
+    rng = np.random.default_rng(seed)
+    n = G * N
+    codes = [f"C{k:02d}" for k in range(G)]
+    T = np.zeros((n + 1, n + 1))
+    T[:n, :n] = np.round(rng.exponential(5.0, (n, n)) * (rng.random((n, n)) < 0.5), 3)
+    K = 6
+    FD = np.zeros((n + 1, (G + 1) * K))
+    FD[:n, : G * K] = np.round(rng.exponential(400.0, (n, G * K)), 3)
+    va = T[:n, :n].sum(1) + FD[:n].sum(1) - T[:n, :n].sum(0)
+    VA = np.zeros((6, n + 1))
+    VA[0, :n] = va
+
+    def tsv(M: np.ndarray) -> bytes:
+        buf = io.StringIO()
+        np.savetxt(buf, M, fmt="%.3f", delimiter="\t")
+        return buf.getvalue().encode()
+
+    lt = [f"Country {c}\t{c}\tIndustries\tSector {s}" for c in codes for s in range(N)]
+    lt.append("Rest of the world\tROW\tIndustries\tTOTAL")
+    lf = [f"Country {c}\t{c}\tFinal Demand\tFD {k}" for c in [*codes, "ROW"] for k in range(K)]
+    lv = [f"Primary Inputs\tVA {k}" for k in range(6)]
+    y = path.name.split("_")[1]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr(f"Eora26_{y}_bp_T.txt", tsv(T))
+        zf.writestr(f"Eora26_{y}_bp_FD.txt", tsv(FD))
+        zf.writestr(f"Eora26_{y}_bp_VA.txt", tsv(VA))
+        zf.writestr("labels_T.txt", "\n".join(lt) + "\n")
+        zf.writestr("labels_FD.txt", "\n".join(lf) + "\n")
+        zf.writestr("labels_VA.txt", "\n".join(lv) + "\n")
+    return path
+
+
 def run_import(target: Path, home: Path, *extra: str) -> tuple[float, float, float, str]:
     """Wall and CPU seconds, peak RSS (GiB, largest process) of ``silkchain import``."""
     code = ("import resource, sys, time; from silkchain.cli import main; "
@@ -118,6 +153,7 @@ def main() -> None:
     ap.add_argument("--folder", type=Path, default=None)
     ap.add_argument("--keep", action="store_true")
     ap.add_argument("--multi", action="store_true", help="also time a 3-year zip")
+    ap.add_argument("--eora", action="store_true", help="also time one Eora26-size year")
     args = ap.parse_args()
     folder = args.folder or Path(tempfile.mkdtemp(prefix="bench_import_"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -142,6 +178,14 @@ def main() -> None:
         wall, cpu, peak, ids = run_import(zpath, folder / "store3")
         print(f"import a 3-year OECD zip (parallel processes): {wall:.2f} s wall, {cpu:.2f} s "
               f"CPU, peak memory of one process {peak:.2f} GiB -> {' '.join(ids.split())}")
+    if args.eora:
+        epath = folder / "Eora26_2015_bp.zip"
+        if not (args.keep and epath.exists()):
+            write_eora(epath, seed=2015)
+        wall, cpu, peak, ids = run_import(epath, folder / "store_eora")
+        print(f"import one Eora26-size year (190 x 26, {epath.stat().st_size / 2**20:.0f} MiB "
+              f"zipped): {wall:.2f} s wall, {cpu:.2f} s CPU, peak memory {peak:.2f} GiB "
+              f"-> {ids}")
     if not args.keep and args.folder is None:
         shutil.rmtree(folder, ignore_errors=True)
 
