@@ -159,8 +159,10 @@ def test_transfer_required_fields(missing):
 @pytest.mark.parametrize(("body", "message"), [
     ({"change": 0.1, "amount": 5}, r"demand\.change: give exactly one of change"),
     ({}, r"demand\.change: give exactly one of change"),
-    ({"change": -1}, r"demand\.change: expected a number in \(-1, inf\], got -1"),
-    ({"amount": float("nan")}, r"demand\.amount: expected a number, got nan"),
+    ({"change": -1}, r"demand\.change: expected a relative change in \(-1, 100\], got -1"),
+    ({"change": 10**400}, r"demand\.change: expected a relative change, got an integer of 401 "
+                          r"digits, beyond the range of floating-point numbers"),
+    ({"amount": float("nan")}, r"demand\.amount: expected an amount, got nan"),
     ({"change": 0.1, "category": 5}, r"demand\.category: expected a code or a non-empty list"),
     ({"change": 0.1, "country": "CHN"}, r"demand\.country: unknown key; allowed: origin, "
                                         r"destination, sector, category, change, amount"),
@@ -191,7 +193,8 @@ def test_sourcing_required_field():
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    ({"rate": -1.5}, r"cost\.rate: expected a number in \(-1, inf\], got -1.5"),
+    ({"rate": -1.5}, r"cost\.rate: expected a rate in \(-1, 100\], got -1.5"),
+    ({"rate": 1e300}, r"cost\.rate: expected a rate in \(-1, 100\], got 1e\+300"),
     ({"kind": "duty"}, r"cost\.kind: expected one of tariff, transport, other, got 'duty'"),
     ({"flows": "both"}, r"cost\.flows: expected one of all, intermediate, final, got 'both'"),
     ({"to": None}, r"cost\.to: is required"),

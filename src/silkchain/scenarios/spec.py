@@ -52,6 +52,12 @@ class ScenarioSpecError(SilkchainError, ValueError):
     """A scenario specification is malformed; the message names the step and the field."""
 
 
+#: Largest relative change or cost rate a step accepts (100 = +10,000 %).
+MAX_RATE = 100.0
+#: Largest absolute amount (in the table's unit) a step accepts.
+MAX_AMOUNT = 1e15
+
+
 class _FieldError(Exception):
     """Raised inside a step's validation; the scenario adds the step index."""
 
@@ -61,9 +67,52 @@ class _FieldError(Exception):
         self.message = message
 
 
+# ---------------------------------------------------------------------- YAML
+class _AliasError(ValueError):
+    pass
+
+
+def _loader() -> type:
+    """A ``yaml.SafeLoader`` that refuses aliases and reads ``1e308`` as a number.
+
+    Aliases (``*name``) are refused before anything expands them (a few hundred bytes
+    of nested aliases can expand to gigabytes); exponents without a dot (``1e-3``,
+    ``1e308``) are numbers, as in YAML 1.2, not text.
+    """
+    import re
+
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise _AliasError(
+                    f"the scenario uses a YAML alias (*{event.anchor}) at line "
+                    f"{event.start_mark.line + 1}; aliases are not accepted in scenario "
+                    "files: write the value out")
+            return super().compose_node(parent, index)
+
+    Loader.yaml_implicit_resolvers = {k: list(v) for k, v in
+                                      yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+        list("-+0123456789"))
+    return Loader
+
+
 # ---------------------------------------------------------------------- value checks
-def _show(value: object) -> str:
-    return repr(value) if not isinstance(value, str) else f"{value!r}"
+def _show(value: object, limit: int = 80) -> str:
+    """A value for a message, cut to ``limit`` characters (huge integers by their size)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
+        digits = len(str(abs(value))) if abs(value) < 10**4000 else "over 4000"
+        return f"an integer of {digits} digits"
+    if isinstance(value, (Mapping, list, tuple)):
+        text = f"a {type(value).__name__} of {len(value)} item(s)"
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _code(value: object, name: str) -> str:
@@ -90,10 +139,16 @@ def _codes(value: object, name: str, *, allow_none: bool = True) -> tuple[str, .
 
 def _number(value: object, name: str, lo: float | None = None, hi: float | None = None,
             *, lo_open: bool = False, what: str = "a number") -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(
-            float(value)):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _FieldError(name, f"expected {what}, got {_show(value)}")
-    x = float(value)
+    try:
+        x = float(value)
+    except OverflowError:
+        raise _FieldError(name, f"expected {what}, got {_show(value)}, beyond the range of "
+                                "floating-point numbers") from None
+    if not math.isfinite(x):
+        raise _FieldError(name, f"expected {what}, got {_show(value)} (a finite number is "
+                                "needed; 1e309 and larger read as infinity)")
     low_bad = lo is not None and (x <= lo if lo_open else x < lo)
     if low_bad or (hi is not None and x > hi):
         left = "(" if lo_open else "["
@@ -395,9 +450,11 @@ class Demand(Step):
             raise _FieldError("change", "give exactly one of change (relative) or amount "
                                         "(absolute)")
         if self.change is not None:
-            self._set("change", _number(self.change, "change", -1.0, None, lo_open=True))
+            self._set("change", _number(self.change, "change", -1.0, MAX_RATE,
+                                        lo_open=True, what="a relative change"))
         else:
-            self._set("amount", _number(self.amount, "amount"))
+            self._set("amount", _number(self.amount, "amount", -MAX_AMOUNT, MAX_AMOUNT,
+                                        what="an amount"))
 
 
 @dataclass(frozen=True)
@@ -491,7 +548,8 @@ class Cost(Step):
     def _check(self) -> None:
         self._set("origin", _codes(self.origin, "from", allow_none=False))
         self._set("destination", _codes(self.destination, "to", allow_none=False))
-        self._set("rate", _number(self.rate, "rate", -1.0, None, lo_open=True))
+        self._set("rate", _number(self.rate, "rate", -1.0, MAX_RATE, lo_open=True,
+                                  what="a rate"))
         self._set("sector", _codes(self.sector, "sector"))
         self._set("kind", _choice(self.kind, "kind", COST_KINDS))
         self._set("flows", _choice(self.flows, "flows", COST_FLOWS))
@@ -642,15 +700,31 @@ class Scenario:
             path = Path(source)
             if not path.is_file():
                 raise ScenarioSpecError(f"{path}: no such scenario file")
-            text = path.read_text(encoding="utf-8")
+            raw = path.read_bytes()
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                line = raw[:err.start].count(b"\n") + 1
+                raise ScenarioSpecError(
+                    f"{path}: not UTF-8 text (byte 0x{raw[err.start]:02x} at line {line}); "
+                    "save the scenario as UTF-8") from None
             base_dir = path.resolve().parent
         try:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_loader())  # a SafeLoader, without aliases
+        except _AliasError as err:
+            raise ScenarioSpecError(str(err)) from None
+        except ValueError as err:  # e.g. an integer beyond Python's 4300-digit limit
+            raise ScenarioSpecError(f"the scenario holds a value that cannot be read: "
+                                    f"{str(err)[:200]}") from None
         except yaml.YAMLError as err:
             mark = getattr(err, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
             problem = getattr(err, "problem", None) or str(err)
-            raise ScenarioSpecError(f"the scenario is not valid YAML{where}: {problem}") from None
+            raise ScenarioSpecError(f"the scenario is not valid YAML{where}: "
+                                    f"{str(problem)[:200]}") from None
+        except RecursionError:
+            raise ScenarioSpecError("the scenario is nested too deeply to be a scenario "
+                                    "file") from None
         return cls.from_dict(data, base_dir=base_dir)
 
     # -------------------------------------------------------------- canonical form
