@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from silkchain.bri import common
-from silkchain.bri.core import va_origin_by_absorber, va_origin_by_exporter
+from silkchain.bri.core import va_origin_by_exporter
 from silkchain.core.blocks import safe_ratio
 from silkchain.groups import Group
 from silkchain.table import MRIOTable
@@ -46,7 +46,7 @@ from silkchain.table import MRIOTable
 def hub_matrices(table: MRIOTable) -> tuple[np.ndarray, np.ndarray]:
     """``(VBE, VBY)``, both ``(G, G)``: see :mod:`silkchain.bri.core`."""
     VBE = va_origin_by_exporter(table.solver, table.v, table.E, table.G, table.N)
-    VBY = va_origin_by_absorber(table.solver, table.v, table.Yc, table.G, table.N)
+    VBY = common.absorbed(table)
     return VBE, VBY
 
 

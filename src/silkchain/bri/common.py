@@ -28,6 +28,7 @@ import pandas as pd
 
 from silkchain.errors import MeasureError
 from silkchain.groups import Group, GroupMapping, get_group
+from silkchain.measures.catalogue import per_table
 from silkchain.panel import PANEL_COLUMNS, resolve_source, run_years
 from silkchain.panel import panel as run_panel
 from silkchain.table import MRIOTable
@@ -85,6 +86,18 @@ def compute(source: Source, fn: Callable[..., pd.DataFrame], *, name: str,
         return run_panel(source, func, list(tasks), scheduler, cache=cache, progress=progress,
                          cache_extra=_cache_name(name, params))
     return run_years(tasks, [(name, func, {})], scheduler, progress, label=name)
+
+
+def absorbed(table: MRIOTable) -> np.ndarray:
+    """``(G, G)`` value added of each origin country absorbed in each country (per table).
+
+    Computed once per table object (:func:`silkchain.measures.catalogue.per_table`) and
+    shared by the answers that need it (China as hub, the value-added network). Read only.
+    """
+    from silkchain.core.leontief import absorption_by_country
+
+    return per_table(table, ("absorption_by_country",), lambda: absorption_by_country(
+        table.v, table.solver, table.Yc, table.G, table.N))
 
 
 def _cache_name(name: str, params: Mapping[str, Any]) -> str:

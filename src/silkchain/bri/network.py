@@ -33,14 +33,13 @@ import numpy as np
 import pandas as pd
 
 from silkchain.bri import common
-from silkchain.bri.core import va_origin_by_absorber
 from silkchain.groups import Group
 from silkchain.table import MRIOTable
 
 
 def vax_matrix(table: MRIOTable) -> np.ndarray:
     """``(G, G)`` bilateral value-added exports ``VAX_sr`` (zero diagonal)."""
-    VBY = va_origin_by_absorber(table.solver, table.v, table.Yc, table.G, table.N)
+    VBY = common.absorbed(table).copy()
     np.fill_diagonal(VBY, 0.0)
     return VBY
 

@@ -29,6 +29,7 @@ import pandas as pd
 
 from silkchain.bri import common
 from silkchain.groups import Group
+from silkchain.measures.catalogue import MEASURES
 from silkchain.table import MRIOTable
 
 SUMS = ("va", "y", "V_GVC", "V_GVC_S", "V_GVC_C", "Y_GVC", "DVA", "GEXP")
@@ -40,13 +41,10 @@ WORLD = "World"
 
 def participation_gains_year(table: MRIOTable, group: Group | None = None) -> pd.DataFrame:
     """Participation and gains on one table (see the module docstring)."""
-    from silkchain.measures.borin_mancini import bm
-    from silkchain.measures.participation import wwyz
-
     countries = list(table.labels.countries)
-    w = wwyz(table, level="country").pivot_table(index="country", columns="measure",
+    w = MEASURES["wwyz"].compute(table, "country").pivot_table(index="country", columns="measure",
                                                    values="value", sort=False)
-    b = bm(table, level="country").pivot_table(index="exporter", columns="term",
+    b = MEASURES["bm"].compute(table, "country").pivot_table(index="exporter", columns="term",
                                                values="value", sort=False)
     wide = pd.concat([w.reindex(countries)[["va", "y", "V_GVC", "V_GVC_S", "V_GVC_C", "Y_GVC"]],
                       b.reindex(countries)[["DVA", "GEXP"]]], axis=1)

@@ -37,6 +37,7 @@ import pandas as pd
 from silkchain.bri import common
 from silkchain.errors import MeasureError
 from silkchain.groups import Group
+from silkchain.measures.catalogue import MEASURES as CATALOGUE
 from silkchain.table import MRIOTable
 
 MEASURES = ("U", "GVC_position", "position")
@@ -52,12 +53,10 @@ def position_year(table: MRIOTable, level: str = "country",
     """
     if hub is not None:
         common.require_country(hub, list(table.labels.countries), "position --hub")
-    from silkchain.measures.participation import koopman
-    from silkchain.measures.positioning import production_length, upstreamness
-
-    k = koopman(table, level=level)
-    parts = [upstreamness(table, level=level),
-             production_length(table, level=level).query("measure == 'GVC_position'"),
+    k = CATALOGUE["koopman"].compute(table, level)
+    parts = [CATALOGUE["upstreamness"].compute(table, level),
+             CATALOGUE["production_length"].compute(table, level).query(
+                 "measure == 'GVC_position'"),
              k.query("measure == 'position'"),
              k.query("measure == 'E'").assign(measure=_EXPORTS)]  # helper: why NaN
     frame = pd.concat(parts, ignore_index=True)

@@ -41,6 +41,7 @@ import pandas as pd
 from silkchain.bri import common
 from silkchain.bri.core import chain_contributions, weighted_quadratic
 from silkchain.groups import Group
+from silkchain.measures.catalogue import MEASURES
 from silkchain.table import MRIOTable
 
 CLASS_ORDER = ("primary", "low-tech manufacturing", "medium-low-tech manufacturing",
@@ -68,8 +69,6 @@ def sector_classes(table: MRIOTable) -> list[str] | None:
 
 def smile_year(table: MRIOTable, country: str = "CHN") -> pd.DataFrame:
     """The smile curve and technology mix of ``country``'s exports on one table."""
-    from silkchain.measures.borin_mancini import bm
-
     countries = list(table.labels.countries)
     common.require_country(country, countries, "smile_curve")
     G, N = table.G, table.N
@@ -97,7 +96,8 @@ def smile_year(table: MRIOTable, country: str = "CHN") -> pd.DataFrame:
     classes = sector_classes(table)
     if classes is not None:
         exp = pd.Series(e[c * N:(c + 1) * N], index=list(table.labels.sectors))
-        dva = (bm(table, level="sector").query("exporter == @country and term == 'DVA'")
+        bm = MEASURES["bm"].compute(table, "sector")
+        dva = (bm.query("exporter == @country and term == 'DVA'")
                .set_index("sector")["value"].reindex(exp.index))
         by = pd.DataFrame({"exports": exp.to_numpy(), "dva": dva.to_numpy(),
                            "class": classes}).groupby("class").sum()

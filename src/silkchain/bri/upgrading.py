@@ -38,18 +38,16 @@ from silkchain.bri import common
 from silkchain.bri.core import density, ols_slope, proximity
 from silkchain.groups import Group
 from silkchain.groups.registry import REST_OF_WORLD_LABELS
+from silkchain.measures.catalogue import MEASURES
 from silkchain.table import MRIOTable
 
 
 def upgrading_year(table: MRIOTable, country: str = "CHN") -> pd.DataFrame:
     """Value-added RCA of every country and sector; GVC position of ``country``'s sectors."""
-    from silkchain.measures.positioning import production_length
-    from silkchain.measures.rca import rca
-
     common.require_country(country, list(table.labels.countries), "upgrading_paths")
-    r = rca(table, basis="value_added")
+    r = MEASURES["nrca"].compute(table)
     r = r[r["measure"] == "NRCA"].assign(partner="")
-    pos = production_length(table, level="sector")
+    pos = MEASURES["production_length"].compute(table, "sector")
     pos = pos[(pos["measure"] == "GVC_position") & (pos["country"] == country)]
     pos = pos.assign(partner="")
     cols = ["country", "sector", "partner", "measure", "value"]

@@ -32,6 +32,7 @@ import pandas as pd
 
 from silkchain.bri import common
 from silkchain.groups import Group
+from silkchain.measures.catalogue import MEASURES
 from silkchain.table import MRIOTable
 
 LEVELS = ("GEXP", "DVA", "VAX", "DAVAX", "GVC", "GVCB", "GVCF", "FVA")
@@ -43,9 +44,7 @@ WORLD = "World"
 
 def value_capture_year(table: MRIOTable, group: Group | None = None) -> pd.DataFrame:
     """Value capture on one table (see the module docstring for the measures)."""
-    from silkchain.measures.borin_mancini import bm
-
-    terms = bm(table, level="country")
+    terms = MEASURES["bm"].compute(table, "country")  # shared per table (catalogue)
     wide = terms.pivot_table(index="exporter", columns="term", values="value", sort=False)
     wide = wide.reindex(index=list(table.labels.countries), columns=list(LEVELS))
     for name, (num, den) in SHARES.items():

@@ -47,9 +47,12 @@ def report_cmd(
         except (ValueError, ImportError, SilkchainError) as err:
             raise fail(f"--years {years!r}: {err}") from None
     chosen: object = False if no_scenario else (scenario if scenario is not None else True)
+    # no stream redirection: a message written to stderr while the bar is drawn (a log
+    # line, a warning) must not re-enter the bar's own rendering
     with user_errors(), Progress(SpinnerColumn(), TextColumn("{task.description}"),
                                  BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                                 TimeElapsedColumn(), console=console) as progress:
+                                 TimeElapsedColumn(), console=console, redirect_stdout=False,
+                                 redirect_stderr=False) as progress:
         task = progress.add_task("starting", total=None)
 
         def update(done: int, total: int, description: str) -> None:

@@ -40,10 +40,17 @@ class MessageConsole(Console):
     def set_live(self, live: Any) -> bool:
         if self.is_terminal and not self.quiet:
             return super().set_live(live)
-        with self._lock:
-            self._live_stack.append(live)
+        with self._lock:  # a quiet stand-in: a nested live refreshes the stack's first entry
+            self._live_stack.append(_QuietLive())
         live.transient = True  # nothing of the display is printed when it stops
         return False
+
+
+class _QuietLive:
+    """Stands in the console's live stack for a display that is not drawn (no terminal)."""
+
+    def refresh(self) -> None:
+        """Nothing to draw."""
 
 
 console = MessageConsole(stderr=True, soft_wrap=True)

@@ -45,7 +45,8 @@ from silkchain.measures import value_added as mva
 from silkchain.measures.tidy import table_currency, tidy
 from silkchain.table import MRIOTable
 
-__all__ = ["MEASURES", "Measure", "names", "of_kind", "register", "resolve", "unregister"]
+__all__ = ["MEASURES", "Measure", "names", "of_kind", "per_table", "register", "resolve",
+           "unregister"]
 
 #: Kinds of measure: decompositions of gross exports (the ``decompose`` methods) and
 #: indicators (everything else).
@@ -164,8 +165,15 @@ class Measure:
 
     def compute(self, table: MRIOTable, level: str | None = None,
                 **params: Any) -> pd.DataFrame:
-        """The function's own frame at ``level`` (default :attr:`default_level`)."""
-        return self.function(table, **self.keywords(level, **params))
+        """The function's own frame at ``level`` (default :attr:`default_level`).
+
+        Computed once per table and arguments (:func:`per_table`): every caller on the
+        same table object (the Belt and Road answers of one report year) shares it.
+        """
+        kwargs = self.keywords(level, **params)
+        key = ("measure", self.name, repr(sorted(kwargs.items())))
+        frame = per_table(table, key, lambda: self.function(table, **kwargs))
+        return frame.copy(deep=False)  # callers may add columns; the cached frame stays
 
     def tidy(self, table: MRIOTable, level: str | None = None, *, year: int | None = None,
              **params: Any) -> pd.DataFrame:
@@ -175,6 +183,30 @@ class Measure:
                    unit=self.unit, units=self.units, currency=table_currency(table.meta))
         out.attrs.update(frame.attrs)
         return out
+
+
+#: Key of the per-table cache in a table's ``__dict__`` (it lives and dies with the table).
+_CACHE_ATTR = "_silkchain_per_table"
+
+
+def per_table(table: MRIOTable, key: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per ``table`` object and ``key``: the one per-table cache.
+
+    The table's own derived arrays (the LU factorisation, the local inverses) are
+    cached on it already; this holds what the measures compute from them, so a
+    decomposition asked for by several answers on one table is computed once.
+    Results are kept as long as the table object is alive.
+
+    >>> import silkchain
+    >>> t = silkchain.read("wiod2013:2011")
+    >>> a = MEASURES["bm"].compute(t, "country"); b = MEASURES["bm"].compute(t, "country")
+    >>> per_table(t, ("measure", "bm", "[('level', 'country')]"), lambda: None) is not None
+    True
+    """
+    cache = table.__dict__.setdefault(_CACHE_ATTR, {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
 
 
 class _Catalogue(Mapping[str, Measure]):
