@@ -16,7 +16,8 @@ source              what is written (returned path in bold)
 ``oecd-icio-2025``  **one zip** ``2018-2020_SML.zip`` of ``YYYY_SML.csv`` (2025
                     edition industry codes ``A01`` .. ``C24A`` .. ``T``)
 ``wiod-2013``       folder of ``wiotYY_row_apr12.xlsx`` (sheet ``WIOT_YY``)
-``wiod-2016``       folder of ``WIOTYYYY_Nov16_ROW.xlsx``
+``wiod-2016``       **one zip** ``WIOTS_in_EXCEL.zip`` of ``WIOTYYYY_Nov16_ROW.xlsx`` (the
+                    release ships ``.xlsb`` workbooks, which cannot be written here)
 ``lrwiod``          folder of ``lrwiod_world_YYYY.xlsx`` (a sheet named by the year)
 ``adb-mrio``        folder of ``ADB-MRIO-YYYY_Dec2022.xlsx`` (ADB economy codes
                     ``PRC``, ``INO``, ``VIE``, ``GER``, ``RoW``)
@@ -237,11 +238,14 @@ def _wiod13(folder: Path, years: Sequence[int]) -> Path:
 
 def _wiod16(folder: Path, years: Sequence[int]) -> Path:
     countries = ["CHN", "IDN", "RUS", "TUR", "DEU", "USA", "ROW"]
+    members: dict[str, bytes | str] = {}
     for y in years:
-        _xlsx(folder / f"WIOT{y}_Nov16_ROW.xlsx",
-              wiod_grid(countries, *_W16, ["c57", "c58", "c59", "c60", "c61"], "c62",
-                        f"World Input-Output Table {y}", seed=y + 16), str(y))
-    return folder
+        buf = io.BytesIO()
+        pd.DataFrame(wiod_grid(countries, *_W16, ["c57", "c58", "c59", "c60", "c61"], "c62",
+                               f"World Input-Output Table {y}", seed=y + 16)).to_excel(
+            buf, header=False, index=False, sheet_name=str(y))
+        members[f"WIOT{y}_Nov16_ROW.xlsx"] = buf.getvalue()
+    return _zip(folder / "WIOTS_in_EXCEL.zip", members)
 
 
 def _adb(folder: Path, years: Sequence[int]) -> Path:

@@ -137,19 +137,24 @@ class TableFile:
 
 
 def _member_tables(path: Path, source: str | None) -> list[TableFile]:
-    """Tables that are members of a zip (sources shipping several years per archive)."""
-    readers = [get_reader(source)] if source else [r for r in _READERS.values()
-                                                   if r.multi_member]
+    """Tables that are members of a zip: yearly CSVs (OECD ICIO) recognised by their
+    name and first line, or release files recognised by their name (WIOD 2016's
+    ``WIOTS_in_EXCEL.zip`` of ``WIOT2014_Nov16_ROW.xlsb`` ...)."""
+    readers = [get_reader(source)] if source else list(_READERS.values())
     found = []
     for m in zip_members(path):
         base = m.rsplit("/", 1)[-1]
-        if m.startswith("__MACOSX/") or base.startswith("._"):
+        suffix = Path(base).suffix.lower()
+        if m.startswith("__MACOSX/") or base.startswith("._") or suffix == ".zip":
             continue
         for reader in readers:
-            if reader.sniff_text is None or not any(base.lower().endswith(s)
-                                                    for s in reader.suffixes):
+            if suffix not in reader.suffixes:
                 continue
-            if reader.sniff_text(base, first_line(read_member_head(path, m))):
+            if reader.multi_member and reader.sniff_text is not None:
+                hit = reader.sniff_text(base, first_line(read_member_head(path, m)))
+            else:
+                hit = reader.pattern is not None and bool(reader.pattern.search(base))
+            if hit:
                 found.append(TableFile(path, reader.name, m, reader.year_of(base)))
                 break
     return found
@@ -189,7 +194,7 @@ def find_tables(path: str | os.PathLike[str], source: str | None = None) -> list
         return out
     if path.suffix.lower() == ".zip":
         reader = get_reader(source) if source else None
-        if reader is None or reader.multi_member:
+        if reader is None or reader.multi_member or ".zip" not in reader.suffixes:
             members = _member_tables(path, source)
             if len(members) > 1 or (members and source):
                 return members
@@ -218,8 +223,28 @@ def parse(path: str | os.PathLike[str], source: str | None = None, **options: An
     if not path.exists():
         raise DatasetNotFoundError(f"{path}: no such file")
     reader = get_reader(source or detect_source(path))
+    member = options.pop("member", None)
+    if member is not None and not reader.multi_member:
+        return _parse_member(reader, path, member, **options)
+    if member is not None:
+        options["member"] = member
     raw = reader.parse(path, **options)
     raw.meta.setdefault("reader", reader.name)
+    return raw
+
+
+def _parse_member(reader: SourceReader, path: Path, member: str, **options: Any) -> RawTable:
+    """Parse a release file packed in a zip (extracted to a temporary folder)."""
+    import tempfile
+
+    from silkchain.io.sources._base import read_member
+
+    with tempfile.TemporaryDirectory(prefix="silkchain-") as tmp:
+        inner = Path(tmp) / Path(member).name
+        inner.write_bytes(read_member(path, member))
+        raw = reader.parse(inner, **options)
+    raw.meta.update(path=str(path), file=f"{path.name}/{member}", member=member,
+                    reader=reader.name)
     return raw
 
 
