@@ -230,3 +230,20 @@ def test_cli_sda(tmp_path):
     res = CliRunner().invoke(build_app(), ["sda", str(a), str(b), "--deflator",
                                            str(tmp_path / "none.csv"), "-o", str(out)])
     assert res.exit_code == 1 and "deflator file not found" in res.output
+
+
+def test_why_changed_answer():
+    from silkchain.bri.answers import ANSWERS
+    from silkchain.bri.why_changed import why_changed
+
+    answer = ANSWERS["why_changed"]
+    assert answer.span == "pair" and answer.left_out([2011]) is not None
+    f = why_changed("wiod2013", years=[2010, 2011], measure="vax")
+    assert set(f["year"]) == {2011} and set(f["partner"]) == {"2010"}
+    assert "CHN" in set(f["country"]) and "USA" not in set(f["country"])
+    wide = f.pivot(index="country", columns="measure", values="value")
+    factors = [f"vax.{k}" for k in core.FACTORS_SPLIT]
+    assert_allclose(wide[factors].sum(axis=1), wide["vax.change"], rtol=1e-9)
+    assert any("current prices" in c for c in f.attrs["caveats"])
+    with pytest.raises(MeasureError, match="why_changed needs two years"):
+        why_changed("wiod2013:2011")

@@ -11,7 +11,8 @@ from silkchain.bri import position
 def test_answers_are_listed(client):
     names = [a["name"] for a in client.get("/api/answers").json()]
     assert names == ["value_capture", "participation_gains", "position", "china_hub",
-                     "va_network", "smile_curve", "upgrading_paths", "exposure"]
+                     "va_network", "smile_curve", "upgrading_paths", "exposure",
+                     "why_changed"]
 
 
 def test_bri_rows_are_the_python_api_rows(client):

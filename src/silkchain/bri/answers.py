@@ -12,7 +12,7 @@ sector, partner, measure, value`` with coverage and caveats in ``attrs``).
 
 >>> [a.cli for a in ANSWERS.values()]
 ['value-capture', 'participation', 'position', 'china-hub', 'network', 'smile', 'upgrading',
- 'exposure']
+ 'exposure', 'why-changed']
 >>> ANSWERS["upgrading_paths"].needs_years
 2
 >>> ANSWERS["position"].arguments(hub="IND")
@@ -35,6 +35,7 @@ from silkchain.bri import position as _position
 from silkchain.bri import smile as _smile
 from silkchain.bri import upgrading as _upgrading
 from silkchain.bri import value_capture as _value_capture
+from silkchain.bri import why_changed as _why
 from silkchain.errors import MeasureError
 
 __all__ = ["ANSWERS", "Answer", "Parameter", "by_cli", "register", "unregister"]
@@ -241,5 +242,12 @@ for _a in (
            "Face-value and look-through reliance on the hub's inputs and demand, and the "
            "hub's on the group (Baldwin, Freeman & Theodorakopoulos).", (_HUB,),
            chart=_exposure.chart_data, docs="docs/bri/exposure.md"),
+    Answer("why_changed", "Why value capture changed", _why.why_changed, "pair", 2,
+           "why-changed", "Structural decomposition of the change of the DVA share of "
+           "exports (or another SDA measure) from the first to the last year.",
+           (_HUB, Parameter("measure", "dva_share", "SDA measure (dva_share, dva, vax, "
+                            "participation, ...).")),
+           chart=_why.chart_data, docs="docs/bri/why-changed.md",
+           why_years="the change between a first and a last year"),
 ):
     register(_a)
