@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from silkchain.cli.common import TABLE_HELP, console, out, user_errors, with_progress, write_frame
+from silkchain.cli.common import (
+    TABLE_HELP,
+    check_output,
+    console,
+    out,
+    user_errors,
+    with_progress,
+    write_frame,
+)
 
 groups_app = typer.Typer(help="Country groups (Belt and Road, corridors, blocs, EU/OECD by year, "
                          "your own): list, show, check.", no_args_is_help=True)
@@ -29,6 +37,8 @@ def load_file(groups_file: Path | None) -> None:
 @groups_app.command("list")
 def list_cmd(
     groups_file: Annotated[Path | None, typer.Option("--groups-file", help=FILE_HELP)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of a "
+                                          "table.")] = False,
 ) -> None:
     """List every bundled and registered group with its size and first source."""
     from silkchain.groups import list_groups
@@ -36,6 +46,12 @@ def list_cmd(
     load_file(groups_file)
     with user_errors():
         frame = list_groups()
+    if as_json:
+        from silkchain.cli.cmd_table import _json
+
+        out.print(_json(frame.to_dict(orient="records")), highlight=False, markup=False,
+                  soft_wrap=True)
+        return
     table = Table(title="silkchain country groups")
     for col in ("name", "title", "members", "dated", "origin"):
         table.add_column(col, justify="right" if col == "members" else "left")
@@ -96,6 +112,7 @@ def show_cmd(
             mapping = group.members_in(t, year=year)
         out.print(mapping.describe(), highlight=False, markup=False)
     if output is not None:
+        check_output(output)
         write_frame(frame, output, sheet=group.name)
         console.print(f"wrote {len(frame)} members to {output}", highlight=False)
 

@@ -8,7 +8,15 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from silkchain.cli.common import TABLE_HELP, console, fail, out, user_errors, write_frame
+from silkchain.cli.common import (
+    TABLE_HELP,
+    check_output,
+    console,
+    fail,
+    out,
+    user_errors,
+    write_frame,
+)
 
 scenario_app = typer.Typer(
     help="Industrial transfer, hypothetical extraction, demand, sourcing and cost scenarios "
@@ -33,7 +41,7 @@ def run_cmd(
     measures: Annotated[str | None, typer.Option(
         help="Comma-separated measures (default: all; see docs/scenarios.md).")] = None,
 ) -> None:
-    """Apply the steps of SPEC and write ``country, sector, measure, baseline, scenario, delta``.
+    """Apply the steps of SPEC and write: country, sector, measure, baseline, scenario, delta.
 
     The spec, its sha256 and the step log (with GRAS convergence) are written
     next to OUTPUT as OUTPUT.scenario.yaml.
@@ -47,11 +55,15 @@ def run_cmd(
     if output.suffix.lower() not in (".csv", ".parquet", ".xlsx"):
         raise fail(f"{output.name}: unsupported output suffix {output.suffix!r}; use .csv, "
                    ".parquet or .xlsx")
+    check_output(output)
+    if table_output is not None:
+        check_output(table_output)
     wanted = None if measures is None else [m.strip() for m in measures.split(",") if m.strip()]
     with user_errors():
         sc = Scenario.from_yaml(spec)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                      TimeElapsedColumn(), console=console, transient=True) as bar:
+                      TimeElapsedColumn(), console=console, transient=True,
+                      disable=not console.is_terminal) as bar:
             task = bar.add_task(f"reading {table or sc.table}", total=len(sc.steps) + 1)
 
             def progress(i: int, n: int, desc: str) -> None:
@@ -67,7 +79,8 @@ def run_cmd(
     write_frame(result.comparison, output, sheet="scenario")
     record = result.save_record(_record_path(output))
     if table_output is not None:
-        write_npz(result.table, table_output)
+        with user_errors():
+            write_npz(result.table, table_output)
     for note in result.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
     for entry in result.log:
@@ -75,9 +88,9 @@ def run_cmd(
             r = entry["ras"]
             console.print(f"{entry['step']}: {r['method']} converged in {r['iterations']} "
                           f"iterations (largest gap {r['max_gap']:.3g})", highlight=False)
-    out.print(f"wrote {output} ({len(result.comparison)} rows), {record}"
-              + (f", {table_output}" if table_output else "")
-              + f"; scenario sha256 {result.sha256[:12]}", highlight=False)
+    console.print(f"wrote {output} ({len(result.comparison)} rows), {record}"
+                  + (f", {table_output}" if table_output else "")
+                  + f"; scenario sha256 {result.sha256[:12]}", highlight=False, markup=False)
 
 
 @scenario_app.command("check")
