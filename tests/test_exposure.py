@@ -132,3 +132,22 @@ def test_bri_exposure_answer(wiod2011):
     assert "IND" in set(other["partner"])
     with pytest.raises(MeasureError, match="'XXX' is not a country of this table"):
         bri_exposure(wiod2011, hub="XXX")
+
+
+def test_cli_bri_exposure(tmp_path):
+    import json
+
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from silkchain.cli.app import build_app
+
+    out, chart = tmp_path / "exposure.csv", tmp_path / "chart.json"
+    res = CliRunner().invoke(build_app(), ["bri", "exposure", "wiod2013:2011", "--hub", "IND",
+                                           "-o", str(out), "--chart", str(chart)])
+    assert res.exit_code == 0, res.output
+    assert "hub: IND" in res.output
+    f = pd.read_csv(out)
+    assert "IND" in set(f["partner"]) and "supply_lt_share" in set(f["measure"])
+    bars = json.loads(chart.read_text())["bars"]
+    assert bars and all(0 <= b["value"] <= 1 and 0 <= b["face_value"] <= 1 for b in bars)
