@@ -47,6 +47,9 @@ def check_finite(name: str, arr: FloatArray, row_names: Sequence[str] | None = N
     if not bad.any():
         if arr.size == 0:
             return []
+        largest = max(float(arr.max()), -float(arr.min()))
+        if largest * arr.size < MAX_TOTAL:  # no allocation in the usual case
+            return []
         with np.errstate(over="ignore"):
             total = float(np.abs(arr).sum())
         if total < MAX_TOTAL:
