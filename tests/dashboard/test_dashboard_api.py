@@ -139,6 +139,16 @@ def test_a_full_queue_answers_429():
     assert r.status_code == 429 and "already waiting" in r.json()["detail"]
 
 
+def test_a_closed_queue_answers_503_and_reopens_with_the_app():
+    app = create_app()
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        app.state.jobs.shutdown()
+        r = c.post("/api/jobs/measure", json={"countries": ["CHN"]})
+        assert r.status_code == 503 and "shutting down" in r.json()["detail"]
+    with TestClient(app, base_url="http://127.0.0.1") as c:  # started again
+        assert c.post("/api/jobs/measure", json={"countries": ["CHN"]}).status_code == 202
+
+
 def test_download_csv_and_excel(client):
     params = {"countries": "CHN,RUS", "start": 2011, "end": 2011, "measure": "totals",
               "variable": "gross_output"}

@@ -39,7 +39,7 @@ from silkchain.dashboard import service as svc
 from silkchain.dashboard.catalogue import MEASURES
 from silkchain.dashboard.figures import measure_figure, wide_table
 from silkchain.dashboard.guard import LOOPBACK_HOSTS, Guard, Policy
-from silkchain.dashboard.jobs import JobQueue, QueueFull
+from silkchain.dashboard.jobs import JobQueue, QueueClosed, QueueFull
 from silkchain.dashboard.models import MeasureRequest
 from silkchain.errors import SilkchainError
 
@@ -192,6 +192,10 @@ def create_app(*, workers: int = 1, max_pending: int = 8,
     @app.exception_handler(QueueFull)
     async def _full(request: Request, exc: QueueFull) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=429)
+
+    @app.exception_handler(QueueClosed)
+    async def _closed(request: Request, exc: QueueClosed) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
 
     @app.exception_handler(SilkchainError)
     async def _silk(request: Request, exc: SilkchainError) -> JSONResponse:

@@ -45,6 +45,10 @@ class QueueFull(RuntimeError):
     """Too many jobs are waiting or running."""
 
 
+class QueueClosed(RuntimeError):
+    """The server is shutting down and starts no new job (HTTP 503)."""
+
+
 class JobQueue:
     """Run jobs in the background with progress; keep the last ``keep`` of them."""
 
@@ -65,7 +69,7 @@ class JobQueue:
                 raise QueueFull(f"{pending} computations are already waiting; try again "
                                 "when one has finished")
             if self._closed:
-                raise QueueFull("the server is shutting down; no new computations start")
+                raise QueueClosed("the server is shutting down; no new computations start")
             job = Job(id=uuid.uuid4().hex, kind=kind, total=max(total, 1))
             self._jobs[job.id] = job
             self._trim()
