@@ -247,3 +247,23 @@ def test_why_changed_answer():
     assert any("current prices" in c for c in f.attrs["caveats"])
     with pytest.raises(MeasureError, match="why_changed needs two years"):
         why_changed("wiod2013:2011")
+
+
+def test_cli_sda_with_a_deflator_file(tmp_path):
+    a, b = tmp_path / "a.npz", tmp_path / "b.npz"
+    silkchain.write(random_table(1), a)
+    silkchain.write(random_table(2), b)
+    prices = tmp_path / "prices.csv"
+    prices.write_text("country,sector,deflator\nC0,,2\nC1,,2\nC2,,2\n")
+    out = tmp_path / "sda.csv"
+    res = CliRunner().invoke(build_app(), ["sda", str(a), str(b), "--measure", "vax",
+                                           "--deflator", str(prices), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "constant prices of the first table" in res.output
+    f, plain = pd.read_csv(out), sda(random_table(1), random_table(2), "vax")
+    assert_allclose(f.loc[f["term"] == "end", "value"],
+                    plain.loc[plain["term"] == "end", "value"] / 2, rtol=1e-9)
+    prices.write_text("country,deflator\nC0,1\n")
+    res = CliRunner().invoke(build_app(), ["sda", str(a), str(b), "--deflator", str(prices),
+                                           "-o", str(out)])
+    assert res.exit_code == 1 and "no deflator for 4 industries" in res.output
