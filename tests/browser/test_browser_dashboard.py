@@ -142,6 +142,9 @@ def test_a_belt_and_road_answer_has_its_own_years(offline, live_server, artifact
     page.click("#bri-run")
     page.wait_for_selector("#bri-chart[data-draws='1'] .main-svg", timeout=120_000)
     assert "Johnson & Noguera" in page.inner_text("#bri-cite")
+    assert page.inner_text("#bri-chart-title") == "CHN's share in partners' foreign value added"
+    assert "China" in page.locator("#bri-chart .ytick").all_text_contents() or \
+        "India" in page.locator("#bri-chart .ytick").all_text_contents()  # names, not codes
     assert page.locator("#bri-chart .hm, #bri-chart image").count() > 0
     assert page.input_value("#start") == "2009"  # the explorer's years are its own
     page.locator("#bri").screenshot(path=str(artifacts / "dashboard-bri.png"))

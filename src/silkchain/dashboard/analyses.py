@@ -83,7 +83,10 @@ def answer_chart(name: str, frame: pd.DataFrame, panel: svc.Panel, years: list[i
     if not section.charts:
         raise svc.RequestProblem(f"{name} has nothing to draw for these years", status=422)
     chart = section.charts[0]
-    return {"figure": json.loads(chart.figure.to_json()), "title": chart.title,
+    from silkchain.dashboard.figures import with_names
+
+    figure = with_names(json.loads(chart.figure.to_json()), svc.country_names(panel))
+    return {"figure": figure, "title": chart.title,
             "guide": chart.guide, "citation": chart.citation, "caveat": chart.caveat}
 
 

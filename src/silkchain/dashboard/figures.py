@@ -107,3 +107,24 @@ def wide_table(frame: pd.DataFrame, names: Mapping[str, str] | None = None) -> d
             for idx, row in zip(wide.index, wide.to_numpy(dtype=float), strict=True)]
     places = [None, None, *[decimals(wide[c].tolist()) for c in wide.columns]]
     return {"columns": cols, "rows": rows, "decimals": places}
+
+
+def with_names(figure: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """``figure`` (plain JSON) with country codes on its axes and node labels replaced by
+    the countries' names; a trace's values are changed only when all of them are codes.
+
+    >>> fig = {"data": [{"y": ["CHN", "IND"], "x": [1, 2]}, {"y": ["CHN", "x"]}]}
+    >>> [t["y"] for t in with_names(fig, {"CHN": "China", "IND": "India"})["data"]]
+    [['China', 'India'], ['CHN', 'x']]
+    """
+    for trace in figure.get("data", []):
+        for key in ("x", "y"):
+            values = trace.get(key)
+            if isinstance(values, list) and values and all(
+                    isinstance(v, str) and v in names for v in values):
+                trace[key] = [names[v] for v in values]
+        node = trace.get("node")
+        if isinstance(node, dict) and isinstance(node.get("label"), list):
+            node["label"] = [names.get(v, v) if isinstance(v, str) else v
+                             for v in node["label"]]
+    return figure

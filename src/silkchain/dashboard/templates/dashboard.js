@@ -293,6 +293,7 @@
              answer: $("bri-answer").value};
     runJob("bri", "/api/jobs/bri", p, function (res) {
       draw("bri-chart", res.figure);
+      if (res.title) { $("bri-chart-title").textContent = res.title; }
       $("bri-guide").textContent = "How to read it: " + res.guide;
       $("bri-cite").textContent = "Method: " + res.citation + (res.caveat ? " Caveat: " + res.caveat : "");
     });
