@@ -123,3 +123,21 @@ def test_round_trip_and_hash():
         "countries": ["USA"], "share": 0.2, "from": None, "products": None, "buyers": None,
         "final": False, "tol": 1e-10}}
     assert Scenario.from_dict(s.to_dict()).sha256 == s.sha256
+
+
+def test_broad_sectors_resolve_through_the_table_concordance(wiod2011, leather):
+    res = run({"steps": [{"reshore": {"countries": "USA", "share": 0.5,
+                                      "products": ["textiles", "c14"]}}]}, wiod2011,
+              measures=["gdp"])
+    s, t = res.table, wiod2011
+    usa = t.labels.countries.index("USA")
+    chn = t.labels.countries.index("CHN")
+    N = t.N
+    cols = slice(usa * N, (usa + 1) * N)
+    for k in (3, 4, 13):  # c4, c5 (textiles) and c14
+        assert_allclose(s.A[chn * N + k, cols], 0.5 * t.A[chn * N + k, cols], rtol=1e-9)
+    assert_allclose(s.A[chn * N + 11, cols], t.A[chn * N + 11, cols], rtol=1e-9)
+    with pytest.raises(ScenarioSpecError, match=r"reshore\.products: leather: its sectors "
+                       "are not those of a release silkchain knows"):
+        apply(leather, {"steps": [{"reshore": {"countries": "Turkey", "share": 0.1,
+                                               "products": "textiles"}}]})

@@ -569,6 +569,27 @@ def _reshore_countries(t: MRIOTable, codes: Sequence[str], fld: str, where: str
     return list(dict.fromkeys(out)), sorted(set(hidden))
 
 
+def _reshore_sectors(t: MRIOTable, codes: Sequence[str] | None, fld: str, where: str
+                     ) -> list[int]:
+    """Sectors named by the table's codes or by broad sectors (``textiles``); all when None."""
+    from silkchain.concordances.broad import BROAD_SECTORS, resolve_broad
+    from silkchain.errors import UnresolvedSectorError
+
+    if codes is None:
+        return list(range(t.N))
+    res = _Resolver(t, where)
+    out: list[int] = []
+    for code in codes:
+        if code in t.labels.sectors or code not in BROAD_SECTORS:
+            out.append(res.sector(code, fld))
+            continue
+        try:
+            out.extend(t.labels.sectors.index(s) for s in resolve_broad(t, code))
+        except UnresolvedSectorError as err:
+            raise res._fail(fld, str(err)) from None
+    return list(dict.fromkeys(out))
+
+
 def apply_reshore(state: State, step: Reshore, where: str) -> State:
     """Bring back a share of imported inputs to domestic suppliers of the same product.
 
@@ -586,7 +607,6 @@ def apply_reshore(state: State, step: Reshore, where: str) -> State:
     """
     t = state.table
     tag = f"{where}.{step.op}"
-    res = _Resolver(t, tag)
     G, N, K = t.G, t.N, t.K
     homes, hidden = _reshore_countries(t, step.countries, "countries", tag)
     if step.suppliers is None:
@@ -596,10 +616,8 @@ def apply_reshore(state: State, step: Reshore, where: str) -> State:
         both = sorted(t.labels.countries[g] for g in set(suppliers) & set(homes))
         if both:
             raise ScenarioSpecError(f"{tag}.from: {', '.join(both)} both reshore and supply")
-    products = res.sectors(step.products, "products")
-    products = list(range(N)) if products is None else products
-    buyers = res.sectors(step.buyers, "buyers")
-    buyers = list(range(N)) if buyers is None else buyers
+    products = _reshore_sectors(t, step.products, "products", tag)
+    buyers = _reshore_sectors(t, step.buyers, "buyers", tag)
     names = [t.labels.countries[g] for g in homes]
     entry: dict[str, Any] = {"step": where, "op": "reshore", "countries": names,
                              "hidden_members": hidden, "moved": 0.0}

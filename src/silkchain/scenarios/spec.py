@@ -571,9 +571,10 @@ class Reshore(Step):
         The foreign suppliers concerned (countries or groups; default every
         country that is not reshoring).
     products : str or list, optional
-        Imported products concerned (supplying sectors; default all).
+        Imported products concerned (supplying sectors, as the table's codes or
+        broad sectors such as ``textiles``; default all).
     buyers : str or list, optional
-        The reshoring countries' buying sectors (default all).
+        The reshoring countries' buying sectors (same codes; default all).
     final : bool
         Also reshore imports for final demand (default false: inputs only).
     tol : float
