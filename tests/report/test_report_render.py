@@ -272,3 +272,15 @@ def test_non_tradables_are_never_upgrading_candidates():
     table = section.tables[0]
     assert table.frame["sector"].tolist() == ["s1"]
     assert "Left out here: s2 (s2); s3 (s3)." in table.note
+
+
+def test_member_trajectories_never_share_a_colour():
+    from silkchain.report.sections import participation_section
+
+    who = {f"C{i:02d}": 0.3 + 0.005 * i for i in range(30)} | {"CHN": 0.5, "grp": 0.35}
+    gains = _frame({"forward": who, "forward_change": who, "va_cagr": who},
+                   members=tuple(k for k in who if k.startswith("C") and k != "CHN"))
+    pos = _frame({"GVC_position": who, "U": who, "position": who})
+    fig = participation_section(gains, pos, _ctx()).charts[0].figure
+    lines = {t.name: t.line.color for t in fig.data if t.mode == "lines+markers"}
+    assert len(lines) == 32 and len(set(lines.values())) == 32

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import colorsys
 import json
 import math
 from collections.abc import Mapping
@@ -11,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from silkchain.report.assets import PALETTE, layout_defaults
+from silkchain.report.assets import distinct_colours, layout_defaults
 
 
 def colours(n: int) -> list[str]:
@@ -20,20 +19,10 @@ def colours(n: int) -> list[str]:
     No colour repeats within one chart, however many traces it has.
 
     >>> c = colours(40)
-    >>> len(c) == len(set(c)) == 40, c[:2] == list(PALETTE[:2])
+    >>> len(c) == len(set(c)) == 40, c[:2] == distinct_colours(2)
     (True, True)
     """
-    out = list(PALETTE[:n])
-    k = 0
-    while len(out) < n:
-        hue = (k * 0.618033988749895) % 1.0  # golden-angle steps: far apart, never equal
-        light = (0.38, 0.52, 0.30)[k % 3]
-        r, g, b = colorsys.hls_to_rgb(hue, light, 0.75)
-        colour = f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
-        if colour not in out:
-            out.append(colour)
-        k += 1
-    return out
+    return distinct_colours(n)
 
 
 def decimals(values: Any) -> int:

@@ -19,6 +19,29 @@ FONT_FAMILY = ('system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#6A3D9A",
            "#000000", "#7F7F7F", "#B15928", "#1B9E77", "#8C6D31", "#393B79", "#637939")
 
+def distinct_colours(n: int, exclude: tuple[str, ...] = ()) -> list[str]:
+    """``n`` distinct colours, none in ``exclude``: the palette first, then new hues spread
+    by golden-angle steps (so no colour repeats within a chart, however many traces).
+
+    >>> c = distinct_colours(40, exclude=(PALETTE[1],))
+    >>> len(set(c)) == 40, PALETTE[1] in c, c[0] == PALETTE[0]
+    (True, False, True)
+    """
+    import colorsys
+
+    out = [c for c in PALETTE if c not in exclude][:n]
+    k = 0
+    while len(out) < n:
+        hue = (k * 0.618033988749895) % 1.0
+        light = (0.38, 0.52, 0.30)[k % 3]
+        r, g, b = colorsys.hls_to_rgb(hue, light, 0.75)
+        colour = f"#{round(r * 255):02x}{round(g * 255):02x}{round(b * 255):02x}"
+        if colour not in out and colour not in exclude:
+            out.append(colour)
+        k += 1
+    return out
+
+
 #: Plotly config used for every figure: no logo, no calls home, PNG download kept.
 PLOTLY_CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True,
                                  "modeBarButtonsToRemove": ["sendDataToCloud"]}

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from silkchain.report.assets import PALETTE, distinct_colours
 from silkchain.report.charts import (
     SMALL_ECONOMY_CAVEAT,
     colour,
@@ -52,11 +53,6 @@ def percent_columns(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame
         if c in out.columns:
             out[c] = 100 * out[c]
     return out
-
-
-#: Colours for individual members (the hub is orange, the group aggregate vermillion).
-MEMBER_COLOURS = ("#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#6A3D9A", "#000000", "#7F7F7F",
-                  "#B15928", "#1B9E77", "#8C6D31", "#393B79", "#637939", "#843C39", "#7B4173")
 
 
 def label_positions(x: Any, y: Any) -> list[str]:
@@ -264,11 +260,12 @@ def participation_section(gains: pd.DataFrame, pos: pd.DataFrame | None, ctx: Co
         end_positions = dict(zip(ends["country"].astype(str),
                                  label_positions(ends["x"], ends["y"]), strict=True))
         fig = new_figure(height=580)
+        member_colours = distinct_colours(xy["country"].nunique(),
+                                          exclude=(colour(1), colour(3), *PALETTE[7:9]))
         for i, (code, rows) in enumerate(xy.groupby("country", sort=False)):
             hub = code == ctx.hub
             grp = code == group
-            col = (colour(1) if hub else colour(3) if grp
-                   else MEMBER_COLOURS[i % len(MEMBER_COLOURS)])
+            col = colour(1) if hub else colour(3) if grp else member_colours[i]
             fig.add_trace(go.Scatter(
                 x=100 * rows["x"], y=rows["y"], mode="lines+markers", name=str(code),
                 line={"color": col, "width": 3 if hub or grp else 1.2},
@@ -593,11 +590,12 @@ def network_section(frame: pd.DataFrame, ctx: Context, top: int = 45) -> Section
     if pr["year"].nunique() > 1:
         shown = [c for c in [ctx.hub, "USA", "DEU", "JPN", *sorted(mem)] if c in set(pr["country"])]
         fig2 = new_figure(height=420)
+        others = distinct_colours(len(shown), exclude=(colour(1),))
         for i, code in enumerate(shown):
             rows = pr[pr["country"] == code].sort_values("year")
             fig2.add_trace(go.Scatter(
                 x=rows["year"], y=rows["value"], mode="lines", name=code,
-                line={"color": colour(1) if code == ctx.hub else colour(i + 2),
+                line={"color": colour(1) if code == ctx.hub else others[i],
                       "width": 3 if code == ctx.hub else 1.4},
                 hovertemplate=f"{code} %{{x}}: %{{y:.4f}}<extra></extra>"))
         fig2.update_yaxes(title="PageRank in the value-added network", type="log")
