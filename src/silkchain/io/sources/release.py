@@ -11,9 +11,11 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -140,9 +142,18 @@ def import_release(path: str | os.PathLike[str], source: str | None = None, *,
     workers = min(len(todo), jobs or os.cpu_count() or 1)
     if workers > 1 and (jobs or big >= PARALLEL_BYTES):
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(parse_table, tf, year, **options) for tf in todo]
-            for tf, fut in zip(todo, futures, strict=True):
-                table = read_table(tf, year, raw=fut.result())
+            # a bounded window of years in flight: parsed years never pile up in memory
+            pending = iter(todo)
+            window = deque((tf, pool.submit(parse_table, tf, year, **options))
+                           for tf in islice(pending, workers + 1))
+            while window:
+                tf, fut = window.popleft()
+                raw = fut.result()
+                nxt = next(pending, None)
+                if nxt is not None:
+                    window.append((nxt, pool.submit(parse_table, nxt, year, **options)))
+                table = read_table(tf, year, raw=raw)
+                del raw
                 results.append(_store(store, tf, table, digests[tf.path], on_done, force))
     else:
         for tf in todo:
