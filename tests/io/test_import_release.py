@@ -155,3 +155,21 @@ def test_a_table_without_a_year_is_keyed_by_its_name(tmp_path: Path) -> None:
     assert [r.dataset_id for r in got] == ["generic-my_table:my_table"]
     got = import_release(path, store=Store(tmp_path / "s"), year=2021)
     assert [(r.dataset_id, r.status) for r in got] == [("generic-my_table:2021", "imported")]
+
+
+def test_a_workbook_with_a_sheet_per_year(releases: dict[str, Path], tmp_path: Path) -> None:
+    import pandas as pd
+
+    book = tmp_path / "lrwiod_world.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        for f in sorted(releases["lrwiod"].glob("*.xlsx")):
+            grid = pd.read_excel(f, header=None, sheet_name=0)
+            grid.to_excel(writer, sheet_name=f.stem.rsplit("_", 1)[1], header=False, index=False)
+    tables = find_tables(book)
+    assert [(t.name, t.year) for t in tables] == [
+        (f"lrwiod_world.xlsx[{y}]", y) for y in YEARS]
+    store = Store(tmp_path / "s")
+    got = import_release(book, store=store, years=[2019, 2020])
+    assert [r.dataset_id for r in got] == ["lrwiod:2019", "lrwiod:2020"]
+    one = read_source(releases["lrwiod"] / "lrwiod_world_2020.xlsx")
+    np.testing.assert_array_equal(store.read("lrwiod:2020").Z, one.Z)

@@ -129,11 +129,24 @@ class TableFile:
     source: str
     member: str | None = None
     year: int | None = None
+    sheet: str | None = None
 
     @property
     def name(self) -> str:
-        """``file`` or ``file/member``."""
-        return f"{self.path.name}/{self.member}" if self.member else self.path.name
+        """``file``, ``file/member`` or ``file[sheet]``."""
+        base = f"{self.path.name}/{self.member}" if self.member else self.path.name
+        return f"{base}[{self.sheet}]" if self.sheet else base
+
+
+def _year_sheets(path: Path) -> list[str]:
+    """Names of a workbook's sheets that are years (a workbook holding a sheet per year)."""
+    try:
+        import python_calamine
+
+        names = list(python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception:  # no engine, or an unreadable workbook: the reader will say why
+        return []
+    return [n for n in names if re.fullmatch(r"(19|20)\d\d", n.strip())]
 
 
 def _member_tables(path: Path, source: str | None) -> list[TableFile]:
@@ -214,6 +227,10 @@ def find_tables(path: str | os.PathLike[str], source: str | None = None) -> list
             reader = get_reader(found)
         return [TableFile(path, reader.name, None, reader.year_of(path.name))]
     reader = get_reader(source or detect_source(path))
+    if path.suffix.lower() in (".xlsx", ".xlsb", ".xls"):
+        sheets = _year_sheets(path)
+        if len(sheets) > 1:  # e.g. a Long-run WIOD workbook with a sheet per year
+            return [TableFile(path, reader.name, None, int(sh), sheet=sh) for sh in sheets]
     return [TableFile(path, reader.name, None, reader.year_of(path.name))]
 
 

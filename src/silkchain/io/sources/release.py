@@ -44,6 +44,8 @@ def parse_table(tf: TableFile, year: int | None = None, **options: Any) -> RawTa
     """Parse one table of a release without validating it (run in worker processes)."""
     if tf.member is not None:
         options["member"] = tf.member
+    if tf.sheet is not None:
+        options["sheet"] = tf.sheet
     return parse(tf.path, tf.source, year=year or tf.year, **options)
 
 
@@ -58,7 +60,7 @@ def _dataset_id(table: MRIOTable, tf: TableFile) -> str:
     """``<dataset name>:<year>``; a table without a year is keyed by its file name."""
     name = str(table.meta.get("dataset_name") or table.meta.get("reader") or "table")
     year = table.meta.get("year")
-    stem = Path(tf.member or tf.path.name).stem
+    stem = tf.sheet or Path(tf.member or tf.path.name).stem
     return f"{name}:{int(year) if year is not None else re.sub(r'[^A-Za-z0-9_.-]', '_', stem)}"
 
 
