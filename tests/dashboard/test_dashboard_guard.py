@@ -143,3 +143,24 @@ def test_serve_on_port_0_prints_the_bound_port(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_submission_reads_no_table(client, monkeypatch):
+    from silkchain.dashboard import service
+
+    client.get("/api/datasets/wiod2013")  # labels read once (start-up does it too)
+
+    def no_read(*args, **kwargs):
+        raise AssertionError("a submission read a table")
+
+    monkeypatch.setattr(service, "read", no_read)
+    monkeypatch.setattr(service, "_read", no_read)
+    form = {"kind": "transfer", "from": "CHN", "to": "QQQ", "sector": "c4", "share": "0.2"}
+    r = client.post(SCENARIO, json={"year": 2011, "form": form})
+    assert r.status_code == 422 and "unknown country 'QQQ'" in r.json()["detail"]
+    spec = {"steps": [{"extract": {"what": "exports", "country": "CHN", "sector": "zz"}}]}
+    r = client.post(SCENARIO, json={"year": 2011, "scenario": spec})
+    assert r.status_code == 422 and "steps[0].extract.sector: unknown sector 'zz'" in \
+        r.json()["detail"]
+    r = client.post("/api/jobs/measure", json={"countries": ["CHN", "XYZ"], "group": "bri64"})
+    assert r.status_code == 422 and "unknown country 'XYZ'" in r.json()["detail"]
