@@ -11,9 +11,10 @@ import traceback
 from functools import lru_cache
 from typing import Annotated, Any
 
-import click
 import typer
+from typer._click import Command, Context
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from silkchain.cli import (
     cmd_aggregate,
@@ -59,18 +60,19 @@ class SilkchainGroup(TyperGroup):
 
     Whatever a command lets through (OS, encoding, YAML, overflow, memory errors, or a
     bug) becomes one ``error:`` line on stderr and exit code 1; ``--verbose`` adds the
-    traceback. Flags show no ``<bool>`` type and arguments their upper-case name.
+    traceback. Flags show no ``<bool>`` type, arguments their upper-case name, and
+    choices wrap between two choices.
     """
 
     def make_context(self, info_name: str | None, args: list[str],
-                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+                     parent: Context | None = None, **extra: Any) -> Context:
         _tidy_params(self)
         return super().make_context(info_name, args, parent=parent, **extra)
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (typer.Exit, click.exceptions.Exit, click.ClickException, click.Abort):
+        except (typer.Exit, typer.Abort, TyperException):  # usage errors, --help, exit codes
             raise
         except KeyboardInterrupt:
             common.errors.print("interrupted", highlight=False)
@@ -82,13 +84,18 @@ class SilkchainGroup(TyperGroup):
             raise common.fail(common.error_message(err)) from None
 
 
-def _tidy_params(command: click.Command) -> None:
-    ctx = click.Context(command, help_option_names=["-h", "--help"])
+def _tidy_params(command: Command) -> None:
+    ctx = Context(command, help_option_names=["-h", "--help"])
     helper = command.get_help_option(ctx)  # made once per command, then reused
     for param in [*command.params, *([helper] if helper is not None else [])]:
         kind = getattr(param, "param_type_name", "")
         if kind == "option" and getattr(param, "is_flag", False) and param.metavar is None:
             param.metavar = ""
+        elif (kind == "option" and param.metavar is None
+              and getattr(getattr(param, "type_descriptor", None), "is_choice", False)):
+            # spaces let the help wrap between choices, never inside one
+            choices = param.type_descriptor.choices or ()
+            param.metavar = " | ".join(str(getattr(c, "value", c)) for c in choices)
         elif kind == "argument" and param.metavar is None and param.name:
             param.metavar = param.name.upper()
     for sub in getattr(command, "commands", {}).values():
