@@ -186,3 +186,24 @@ def test_info_on_a_table_without_exports_explains(tmp_path: Path) -> None:
     r = runner.invoke(build_app(), ["info", str(path), "--json"])
     row = json.loads(r.stdout)["largest_exporters"][0]
     assert row["share_percent"] is None and row["note"].startswith("n/a")
+
+
+def test_usage_errors_keep_exit_code_2_and_choices_stay_whole() -> None:
+    for args in (["info"], ["scenario", "run"], ["decompose", "wiod2013:2011", "-o", "x.csv",
+                                                  "--level", "nope"]):
+        r = runner.invoke(build_app(), args)
+        assert r.exit_code == 2 and "internal error" not in r.output, (args, r.output)
+    r = runner.invoke(build_app(), ["decompose", "-h"], env={"COLUMNS": "80"})
+    assert "country | sector |" in r.output and "bilatera\n" not in r.output
+
+
+def test_store_busy_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from silkchain.io.store import Store
+
+    monkeypatch.setenv("SILKCHAIN_HOME", str(tmp_path / "store"))
+    monkeypatch.setenv("SILKCHAIN_STORE_TIMEOUT", "0.2")
+    with Store().lock():
+        r = runner.invoke(build_app(), ["import", str(MOCK / "ICIO2016_2011.csv")])
+    assert r.exit_code == 1, r.output
+    assert r.stderr.splitlines()[-1].startswith("error: store busy: another silkchain process "
+                                                "is writing to ")
