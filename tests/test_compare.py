@@ -92,3 +92,19 @@ def test_cli_compare(two_releases, tmp_path: Path):
     res = CliRunner().invoke(build_app(), ["compare", "nope", str(pa), str(pb), "-o",
                                            str(out)])
     assert res.exit_code == 1 and "unknown measure 'nope'" in res.output
+
+
+def test_cli_compare_two_imported_releases_by_name(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SILKCHAIN_HOME", str(tmp_path / "home"))
+    for source in ("oecd-icio-2023", "adb-mrio"):
+        path = write_release(source, tmp_path / source, YEARS)
+        res = CliRunner().invoke(build_app(), ["import", str(path)])
+        assert res.exit_code == 0, res.output
+    out = tmp_path / "range.csv"
+    res = CliRunner().invoke(build_app(), ["compare", "exposure", "oecd-icio-2023",
+                                           "adb-mrio", "--years", "2020", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    f = pd.read_csv(out)
+    assert set(f["year"]) == {2020} and "lt_share" in set(f["measure"])
+    assert_allclose(f["difference"], f["value_b"] - f["value_a"])
