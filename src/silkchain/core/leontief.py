@@ -16,7 +16,9 @@ References
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -279,19 +281,38 @@ def diagonal_blocks_of_inverse(tri: FloatArray, perm: np.ndarray, G: int, N: int
     inv[perm] = np.arange(n)
     out = np.empty((G, N, N))
     triT = np.asarray(tri).T                             # C-ordered view of an F array
-    rows = np.arange(n)
     lower = np.tril_indices(N, -1)
-    for s in range(G):
-        r0, r1 = s * N, (s + 1) * N
-        U = triT[r0:, r0:r1].T.copy()                    # (U^-1)_{s, r0:}, (N, m)
-        U[:, :N][lower] = 0.0                            # below U's diagonal: L data
-        cols = inv[r0:r1]                                # (L^-1 P')_{:, s} = L^-1[:, cols]
-        LcT = triT[cols, r0:]                            # (N, m): row k = column cols[k]
-        rr = rows[None, r0:]
-        LcT[rr < cols[:, None]] = 0.0                    # above L's unit diagonal
-        LcT[rr == cols[:, None]] = 1.0
-        out[s] = U @ LcT.T
+    with one_blas_thread():                              # G small products: one thread
+        for s in range(G):
+            r0, r1 = s * N, (s + 1) * N
+            U = triT[r0:, r0:r1].T.copy()                # (U^-1)_{s, r0:}, (N, m)
+            U[:, :N][lower] = 0.0                        # below U's diagonal: L data
+            cols = inv[r0:r1]                            # (L^-1 P')_{:, s} = L^-1[:, cols]
+            LcT = triT[cols, r0:]                        # (N, m): row k = column cols[k]
+            for k, c in enumerate(cols - r0):            # L^-1 column cols[k] from row r0:
+                if c >= 0:                               # zero above its unit diagonal
+                    LcT[k, :c] = 0.0
+                    LcT[k, c] = 1.0
+            out[s] = U @ LcT.T
     return out
+
+
+@contextlib.contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run BLAS on one thread inside the block (a no-op without threadpoolctl).
+
+    For loops of many small or skinny products (one per country): there, OpenBLAS's
+    threads cost more than they bring, and many times more when other processes keep
+    the cores busy (measured: 10 s against 0.2 s for the 77 products of an OECD-size
+    table at load average 10; see docs/performance.md).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # threadpoolctl comes with the dask extra
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
 
 
 def solve_blocks(M: FloatArray, b: FloatArray, what: str,
