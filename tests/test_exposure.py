@@ -151,3 +151,20 @@ def test_cli_bri_exposure(tmp_path):
     assert "IND" in set(f["partner"]) and "supply_lt_share" in set(f["measure"])
     bars = json.loads(chart.read_text())["bars"]
     assert bars and all(0 <= b["value"] <= 1 and 0 <= b["face_value"] <= 1 for b in bars)
+
+
+def test_bri_exposure_by_sector(wiod2011):
+    from silkchain.bri.exposure import chart_data
+    from silkchain.bri.exposure import exposure as bri_exposure
+
+    f = bri_exposure(wiod2011, level="sector")
+    s = f[f["sector"] != ""]
+    assert len(s) == (wiod2011.G - 1) * wiod2011.N * 8 and set(s["partner"]) == {"CHN"}
+    wide = s.pivot_table(index=["country", "sector"], columns="measure", values="value")
+    ok = wide[["supply_fv", "supply_lt"]].dropna()
+    assert (ok["supply_lt"] >= ok["supply_fv"] - 1e-12).all()
+    country = f[f["sector"] == ""]
+    assert_allclose(chart_data(f)["bars"][0]["value"],
+                    country[country["measure"] == "supply_lt_share"]["value"].max())
+    with pytest.raises(MeasureError, match="level must be 'country' or 'sector'"):
+        bri_exposure(wiod2011, level="x")

@@ -240,7 +240,9 @@ for _a in (
            why_years="the slopes of value-added RCA and position over time"),
     Answer("exposure", "Supply-chain exposure", _exposure.exposure, "all", 1, "exposure",
            "Face-value and look-through reliance on the hub's inputs and demand, and the "
-           "hub's on the group (Baldwin, Freeman & Theodorakopoulos).", (_HUB,),
+           "hub's on the group (Baldwin, Freeman & Theodorakopoulos).",
+           (_HUB, Parameter("level", "country", "country, or sector (adds every "
+                            "industry's exposure to the hub).")),
            chart=_exposure.chart_data, docs="docs/bri/exposure.md"),
     Answer("why_changed", "Why value capture changed", _why.why_changed, "pair", 2,
            "why-changed", "Structural decomposition of the change of the DVA share of "

@@ -35,6 +35,7 @@ import pandas as pd
 
 from silkchain.bri import common
 from silkchain.core import exposure as core
+from silkchain.errors import MeasureError
 from silkchain.groups import Group
 from silkchain.measures.exposure import exposure_arrays
 from silkchain.table import MRIOTable
@@ -53,9 +54,29 @@ def _ratio(a: float, b: float) -> float:
     return a / b if b else np.nan
 
 
-def exposure_year(table: MRIOTable, hub: str = "CHN", group: Group | None = None
-                  ) -> pd.DataFrame:
+def _sector_rows(table: MRIOTable, h: int, hub: str) -> pd.DataFrame:
+    """Every industry's exposure to the hub (``sector`` = the industry's sector)."""
+    G, N = table.G, table.N
+    cols: dict[str, np.ndarray] = {}
+    for side, names in (("supply", TERMS), ("sales", ("fv_share", "lt_share",
+                                                       "hidden_ratio"))):
+        FV, LT = exposure_arrays(table, "sector", side)
+        by_partner, _ = core.exposure_terms(FV, LT, core.own_country(G, N, "sector"))
+        cols.update({f"{side}_{t}": by_partner[t][h, :] for t in names})
+    keep = np.repeat(np.arange(G), N) != h
+    wide = pd.DataFrame(cols)[keep]
+    wide.insert(0, "country", np.repeat(list(table.labels.countries), N)[keep])
+    wide.insert(1, "sector", np.tile(list(table.labels.sectors), G)[keep])
+    long = wide.melt(id_vars=["country", "sector"], var_name="measure", value_name="value")
+    long.insert(2, "partner", hub)
+    return long
+
+
+def exposure_year(table: MRIOTable, hub: str = "CHN", group: Group | None = None,
+                  level: str = "country") -> pd.DataFrame:
     """The exposure measures on one table (see the module docstring)."""
+    if level not in ("country", "sector"):
+        raise MeasureError(f"exposure: level must be 'country' or 'sector', got {level!r}")
     countries = list(table.labels.countries)
     common.require_country(hub, countries, "exposure")
     h = countries.index(hub)
@@ -82,13 +103,16 @@ def exposure_year(table: MRIOTable, hub: str = "CHN", group: Group | None = None
                                               pooled["sales_fv_share"])
         rows.append(common.long_from_wide(pd.DataFrame(pooled, index=[hub]),
                                           partner=group.name))
+    if level == "sector":
+        rows.append(_sector_rows(table, h, hub))
     rows.append(common.output_share_rows(table))
     return pd.concat(rows, ignore_index=True)
 
 
 def exposure(source: common.Source, group: str | Group | None = "bri64",
              years: Any = None, scheduler: Any = None, *, hub: str = "CHN",
-             progress: Any = False, cache: Any = True) -> pd.DataFrame:
+             level: str = "country", progress: Any = False, cache: Any = True
+             ) -> pd.DataFrame:
     """Each economy's face-value and look-through exposure to the hub, and the hub's to the group.
 
     Parameters
@@ -97,6 +121,9 @@ def exposure(source: common.Source, group: str | Group | None = "bri64",
         As in :func:`silkchain.bri.value_capture.value_capture`.
     hub : str
         The hub country (default ``CHN``); it must be a country of the table.
+    level : {"country", "sector"}
+        ``"sector"`` adds every industry's exposure to the hub (the to-hub terms
+        with ``sector`` set).
 
     Returns
     -------
@@ -117,11 +144,11 @@ def exposure(source: common.Source, group: str | Group | None = "bri64",
     """
     g = common.resolve_group(group)
     frame = common.compute(source, exposure_year, name="bri-exposure",
-                           params={"hub": hub, "group": g}, years=years,
+                           params={"hub": hub, "group": g, "level": level}, years=years,
                            scheduler=scheduler, progress=progress, cache=cache)
     frame = common.add_trends(frame, change=["supply_lt_share", "supply_fv_share"])
     return common.finish(
-        frame, "exposure", g, source=source, notes={"hub": hub},
+        frame, "exposure", g, source=source, notes={"hub": hub, "level": level},
         caveats=["Supply side per unit of output: face value counts inputs bought directly "
                  "from the hub, look-through also those embodied in inputs from any other "
                  "supplier (Baldwin, Freeman & Theodorakopoulos 2022).",
@@ -135,7 +162,8 @@ def chart_data(frame: pd.DataFrame, measure: str = "supply_lt_share") -> dict[st
     last = max(frame.attrs.get("years") or frame["year"].unique())
     fv_name = measure.replace("_lt", "_fv")
     sub = frame[(frame["year"] == last) & frame["measure"].isin([measure, fv_name])
-                & (frame["partner"] == (frame.attrs.get("notes") or {}).get("hub"))]
+                & (frame["partner"] == (frame.attrs.get("notes") or {}).get("hub"))
+                & (frame["sector"] == "")]
     wide = sub.pivot_table(index="country", columns="measure", values="value").dropna()
     wide = wide.sort_values(measure, ascending=False)
     inside = (frame.attrs.get("coverage") or {}).get("inside", [])
