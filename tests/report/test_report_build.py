@@ -164,3 +164,52 @@ def test_cli_errors_are_clean(tmp_path):
     res = CliRunner().invoke(app, ["report", "--years", "2011-2009", "--output",
                                    str(tmp_path)])
     assert res.exit_code == 1 and "runs backwards" in res.output
+
+
+def test_each_table_is_read_and_factored_once_per_report(tmp_path, monkeypatch):
+    """One task per year runs every answer's per-table work on one read of the table:
+    one factorisation of I - A and one Borin-Mancini system per table, whatever the
+    number of answers (the per-table cache, measures.catalogue.per_table)."""
+    from silkchain.core import borin_mancini as core_bm
+    from silkchain.core.leontief import LeontiefSolver
+    from silkchain.io import bundled, registry
+
+    bundled.load.cache_clear()
+    from silkchain import panel as panel_mod
+
+    counts = {"read": 0, "factor": 0, "prepare": 0, "tasks": 0}
+    real_task = panel_mod._compute_year
+
+    def task(*args, **kwargs):
+        counts["tasks"] += 1
+        return real_task(*args, **kwargs)
+
+    monkeypatch.setattr(panel_mod, "_compute_year", task)
+    real_read, real_factor, real_prepare = registry.read, LeontiefSolver.factor, \
+        core_bm.prepare
+
+    def read(*args, **kwargs):
+        counts["read"] += 1
+        return real_read(*args, **kwargs)
+
+    def factor(cls, *args, **kwargs):
+        counts["factor"] += 1
+        return real_factor.__func__(cls, *args, **kwargs)
+
+    def prepare(*args, **kwargs):
+        counts["prepare"] += 1
+        return real_prepare(*args, **kwargs)
+
+    monkeypatch.setattr(registry, "read", read)
+    monkeypatch.setattr(LeontiefSolver, "factor", classmethod(factor))
+    monkeypatch.setattr(core_bm, "prepare", prepare)
+    seven = ("value_capture", "participation_gains", "position", "china_hub", "va_network",
+             "smile_curve", "upgrading_paths")
+    monkeypatch.setattr(build_mod, "ANSWERS", {k: ANSWERS[k] for k in seven})
+    res = build_report("wiod2013", years=[2010, 2011], output=tmp_path, scenario=False,
+                       scheduler="sync", cache=False)
+    assert res.missing == [] and len(res.report.charts) >= 12
+    assert counts["tasks"] == 2, counts  # one task per year runs every answer's work
+    assert counts["read"] <= 5, counts  # + the last year for the page, + sector labels
+    assert counts["prepare"] == 2, counts  # one Borin-Mancini system per table
+    assert counts["factor"] <= 2 * 2, counts  # per table: I - A, and position's country table

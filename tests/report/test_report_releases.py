@@ -13,11 +13,11 @@ import re
 from pathlib import Path
 
 import pytest
-from tests.data.releases import DATASET, SOURCES, write_release
 from typer.testing import CliRunner
 
 from silkchain.cli.app import build_app
 from silkchain.report.build import build_report
+from tests.data.releases import DATASET, SOURCES, write_release
 
 YEARS = (2018, 2019, 2020)
 

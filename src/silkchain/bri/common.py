@@ -17,8 +17,11 @@ value`` (the panel layout of :mod:`silkchain.panel`) whose ``attrs`` say
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -28,7 +31,7 @@ import pandas as pd
 
 from silkchain.errors import MeasureError
 from silkchain.groups import Group, GroupMapping, get_group
-from silkchain.measures.catalogue import per_table
+from silkchain.measures.cache import per_table
 from silkchain.panel import PANEL_COLUMNS, resolve_source, run_years
 from silkchain.panel import panel as run_panel
 from silkchain.table import MRIOTable
@@ -74,8 +77,21 @@ def source_tasks(source: Source, years: Sequence[int] | str | None = None
 def compute(source: Source, fn: Callable[..., pd.DataFrame], *, name: str,
             params: Mapping[str, Any], years: Sequence[int] | str | None = None,
             scheduler: Any = None, progress: Any = False, cache: Any = True) -> pd.DataFrame:
-    """Run a per-table function over the years of ``source`` (Dask for several years)."""
+    """Run a per-table function over the years of ``source`` (Dask for several years).
+
+    Inside :func:`shared_years` (the report) the call is first recorded, then computed
+    with every other answer's on one read of each year's table, then answered from there.
+    """
     tasks = source_tasks(source, years)
+    plan = _PLAN.get()
+    if plan is not None:
+        key = _cache_name(name, params)
+        if plan.recording:
+            plan.calls[key] = _Call(key, fn, dict(params), sorted(tasks))
+            raise _Recorded(key)
+        if key in plan.results:
+            frame = plan.results[key]
+            return frame[frame["year"].isin(list(tasks))].reset_index(drop=True)
     func = partial(fn, **params)
     if len(tasks) == 1 or scheduler in ("sync", "synchronous"):
         if isinstance(source, str) and len(tasks) > 1 and cache is not False:
@@ -86,6 +102,117 @@ def compute(source: Source, fn: Callable[..., pd.DataFrame], *, name: str,
         return run_panel(source, func, list(tasks), scheduler, cache=cache, progress=progress,
                          cache_extra=_cache_name(name, params))
     return run_years(tasks, [(name, func, {})], scheduler, progress, label=name)
+
+
+# ------------------------------------------------------------------------------ shared years
+@dataclass
+class _Call:
+    """One answer's per-table function, its arguments and the years it runs on."""
+
+    key: str
+    fn: Callable[..., pd.DataFrame]
+    params: dict[str, Any]
+    years: list[int]
+
+
+class _Recorded(Exception):
+    """Raised by :func:`compute` while a plan records its calls."""
+
+
+@dataclass
+class Plan:
+    """The answers' per-table calls of one report, run together year by year."""
+
+    calls: dict[str, _Call] = field(default_factory=dict)
+    results: dict[str, pd.DataFrame] = field(default_factory=dict)
+    recording: bool = True
+
+    def record(self, answer: Callable[..., pd.DataFrame], *args: Any,
+               **kwargs: Any) -> pd.DataFrame | None:
+        """Call ``answer`` to learn its per-table call; its frame if it needs none."""
+        try:
+            return answer(*args, **kwargs)
+        except _Recorded:
+            return None
+
+    def run(self, source: Source, scheduler: Any = None, progress: Any = False,
+            cache: Any = True) -> None:
+        """Compute every recorded call: one task per year, one read of its table.
+
+        Each table's factorisation and the measures the answers share are computed
+        once (:func:`silkchain.measures.catalogue.per_table`); results of a named source
+        are cached in the store under each answer's own key.
+        """
+        from silkchain.panel import ParquetCache, cache_key, default_cache
+
+        store: Any = None
+        if isinstance(source, str) and cache is not False:
+            store = (default_cache() if cache is True else ParquetCache(cache)
+                     if isinstance(cache, (str, os.PathLike)) else cache)
+        todo = []
+        for call in self.calls.values():
+            key = (cache_key(str(source), [call.fn.__name__], [{}], call.years, call.key)
+                   if store is not None else None)
+            hit = store.get_frame(key) if key is not None else None
+            if hit is not None:
+                self.results[call.key] = hit[PANEL_COLUMNS].copy()
+            else:
+                todo.append((call, key))
+        if todo:
+            years = sorted({y for call, _ in todo for y in call.years})
+            tasks = source_tasks(source, years)
+            measures = [(c.key, _Tagged(c.fn, c.params, i, tuple(c.years)), {})
+                        for i, (c, _) in enumerate(todo)]
+            frame = run_years(tasks, measures, scheduler or "sync", progress,
+                              label="Belt and Road answers")
+            tag, _, measure = frame["measure"].str.partition(_TAG).T.to_numpy()
+            frame = frame.assign(measure=measure)
+            for i, (call, key) in enumerate(todo):
+                part = frame[tag == str(i)].reset_index(drop=True)
+                self.results[call.key] = part
+                if store is not None and key is not None:
+                    store.put_frame(key, part)
+        self.recording = False
+
+
+#: Separates the call's tag from the measure name while the calls travel together.
+_TAG = "\x1f"
+
+
+@dataclass(frozen=True)
+class _Tagged:
+    """A per-table function whose measure names carry the call's tag (picklable)."""
+
+    fn: Callable[..., pd.DataFrame]
+    params: dict[str, Any]
+    tag: int
+    years: tuple[int, ...]
+
+    def __call__(self, table: MRIOTable) -> pd.DataFrame:
+        if table_year(table) not in self.years:
+            return pd.DataFrame({"measure": pd.Series(dtype=str), "value": []})
+        frame = self.fn(table, **self.params)
+        col = "measure" if "measure" in frame.columns else "term"
+        return frame.assign(**{col: f"{self.tag}{_TAG}" + frame[col].astype(str)})
+
+
+_PLAN: ContextVar[Plan | None] = ContextVar("silkchain_bri_plan", default=None)
+
+
+@contextlib.contextmanager
+def shared_years() -> Iterator[Plan]:
+    """Run several answers on one read of each year's table (the report uses it).
+
+    Inside, each answer is called twice: first :meth:`Plan.record` learns its per-table
+    call; :meth:`Plan.run` computes them all, year by year; then the answer, called
+    again, gets its years from there and does its own trends and notes.
+    """
+    plan = Plan()
+    token = _PLAN.set(plan)
+    try:
+        yield plan
+    finally:
+        _PLAN.reset(token)
 
 
 def absorbed(table: MRIOTable) -> np.ndarray:

@@ -39,6 +39,7 @@ from silkchain.aggregation import aggregate_regions
 from silkchain.core import borin_mancini as core
 from silkchain.core import borin_mancini_groups as core_groups
 from silkchain.errors import MeasureError
+from silkchain.measures.cache import per_table
 from silkchain.measures.tidy import to_long
 from silkchain.table import MRIOTable
 
@@ -150,6 +151,15 @@ def merge_groups(table: MRIOTable, groups: Mapping[str, Sequence[str]]) -> MRIOT
     return aggregate_regions(table, _group_mapping(table, groups), strict=True)
 
 
+def _prepare(table: MRIOTable) -> core.BMSystem:
+    """The Borin-Mancini system of ``table`` (reusing its factorisation when it exists)."""
+    lu = None
+    if "solver" in table.__dict__:             # reuse an existing factorisation (copied)
+        lu = (table.solver.lu, table.solver.piv)
+    return core.prepare(table.A, table.v, table.x, table.Yc, table.ESR, table.G, table.N,
+                        names=table.labels.countries, lu=lu)
+
+
 def bm_array(
     table: MRIOTable,
     level: str = "country",
@@ -183,11 +193,7 @@ def bm_array(
                 "table with the groups merged into regions, pass "
                 "merge_groups(table, groups) instead")
     lab = table.labels
-    lu = None
-    if "solver" in table.__dict__:             # reuse an existing factorisation (copied)
-        lu = (table.solver.lu, table.solver.piv)
-    system = core.prepare(table.A, table.v, table.x, table.Yc, table.ESR, table.G, table.N,
-                          names=lab.countries, lu=lu)
+    system = per_table(table, ("borin_mancini_system",), lambda: _prepare(table))
     dims: dict[str, tuple[str, ...]] = {"exporter": lab.countries}
     if units is not None:
         usys = core_groups.prepare_units(system, units, names=names)

@@ -42,6 +42,7 @@ from silkchain.measures import rca as mrca
 from silkchain.measures import tiva as mt
 from silkchain.measures import totals as mtot
 from silkchain.measures import value_added as mva
+from silkchain.measures.cache import per_table
 from silkchain.measures.tidy import table_currency, tidy
 from silkchain.table import MRIOTable
 
@@ -183,30 +184,6 @@ class Measure:
                    unit=self.unit, units=self.units, currency=table_currency(table.meta))
         out.attrs.update(frame.attrs)
         return out
-
-
-#: Key of the per-table cache in a table's ``__dict__`` (it lives and dies with the table).
-_CACHE_ATTR = "_silkchain_per_table"
-
-
-def per_table(table: MRIOTable, key: Any, compute: Callable[[], Any]) -> Any:
-    """``compute()`` once per ``table`` object and ``key``: the one per-table cache.
-
-    The table's own derived arrays (the LU factorisation, the local inverses) are
-    cached on it already; this holds what the measures compute from them, so a
-    decomposition asked for by several answers on one table is computed once.
-    Results are kept as long as the table object is alive.
-
-    >>> import silkchain
-    >>> t = silkchain.read("wiod2013:2011")
-    >>> a = MEASURES["bm"].compute(t, "country"); b = MEASURES["bm"].compute(t, "country")
-    >>> per_table(t, ("measure", "bm", "[('level', 'country')]"), lambda: None) is not None
-    True
-    """
-    cache = table.__dict__.setdefault(_CACHE_ATTR, {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
 
 
 class _Catalogue(Mapping[str, Measure]):

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from silkchain.bri.answers import ANSWERS, Answer
+from silkchain.bri.common import shared_years
 from silkchain.errors import SilkchainError
 from silkchain.panel import dask_client
 from silkchain.report import sections as sec
@@ -185,7 +186,7 @@ def build_report(
     cover = coverage(group, last_table)
     if cover:
         rep.meta["coverage"] = cover
-    total = len(ANSWERS) + 2
+    total = 3
     done = 0
 
     def tick(description: str) -> None:
@@ -197,18 +198,31 @@ def build_report(
     missing: list[str] = []
     ctx = sec.Context(group=group, hub=hub, years=year_list, report=rep,
                       sector_names=_sector_names(last_table))
-    with _scheduler(scheduler, len(year_list)) as sched:
-        for answer in ANSWERS.values():
+    running = [a for a in ANSWERS.values() if a.left_out(year_list) is None]
+    missing.extend(str(a.left_out(year_list)) for a in ANSWERS.values() if a not in running)
+    with _scheduler(scheduler, len(year_list)) as sched, shared_years() as plan:
+        # every answer's per-table work runs in one task per year, on one read of its
+        # table: each table is factored once and shared measures are computed once
+        tick(f"reading and computing {_span(year_list)}")
+        t0 = time.perf_counter()
+        for answer in running:
+            early = plan.record(answer.function, source, **_arguments(
+                answer, group, hub, years, year_list, sched, cache))
+            if early is not None:
+                frames[answer.key] = early
+        plan.run(source, scheduler=sched, cache=cache,
+                 progress=lambda d, n, y: progress(done, total, f"year {y} ({d}/{n})")
+                 if progress is not None else None)
+        timings["years"] = time.perf_counter() - t0
+        done += 1
+        for answer in running:
+            if answer.key in frames:
+                continue
             tick(f"{answer.title} ({_span(year_list)})")
             t0 = time.perf_counter()
-            why = answer.left_out(year_list)
-            if why is not None:
-                missing.append(why)
-            else:
-                frames[answer.key] = answer.function(
-                    source, **_arguments(answer, group, hub, years, year_list, sched, cache))
+            frames[answer.key] = answer.function(
+                source, **_arguments(answer, group, hub, years, year_list, sched, cache))
             timings[answer.key] = time.perf_counter() - t0
-            done += 1
     tick("scenario")
     t0 = time.perf_counter()
     scenario_result, scenario_text, must = _run_scenario(scenario, last_table, year_list,
