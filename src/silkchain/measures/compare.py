@@ -79,10 +79,67 @@ def harmonise(table_a: MRIOTable, table_b: MRIOTable, *,
     return out[0], out[1], info
 
 
-def _tasks(source: Any, years: Sequence[int] | str | None) -> dict[int, Any]:
-    from silkchain.bri.common import source_tasks
+def _years(years: Sequence[int] | str | None) -> list[int] | None:
+    """``"2018-2020"``, ``"2005,2010"``, ``2011`` or a list -> years (``None``: all).
 
-    return source_tasks(source, years)
+    >>> _years("2018-2020"), _years("2010,2005"), _years(None)
+    ([2018, 2019, 2020], [2005, 2010], None)
+    """
+    if years is None:
+        return None
+    if isinstance(years, int):
+        return [years]
+    if isinstance(years, str):
+        out: list[int] = []
+        for part in years.split(","):
+            lo, sep, hi = part.strip().partition("-")
+            try:
+                out += list(range(int(lo), int(hi) + 1)) if sep else [int(lo)]
+            except ValueError:
+                raise MeasureError(f"years {years!r}: expected YEAR, FIRST-LAST or a "
+                                   "comma-separated list") from None
+        return sorted(set(out))
+    return sorted({int(y) for y in years})
+
+
+def _tasks(source: Any, years: Sequence[int] | str | None) -> dict[int, Any]:
+    """``{year: table or dataset id}`` of a table, mapping, path, dataset id or source name."""
+    import os
+    from pathlib import Path
+
+    from silkchain.io import bundled
+    from silkchain.io.registry import dataset_ids
+
+    chosen = _years(years)
+    if isinstance(source, MRIOTable):
+        year = source.meta.get("year")
+        return {int(year) if year is not None else 0: source}
+    if isinstance(source, Mapping):
+        found: dict[int, Any] = {int(y): t for y, t in source.items()}
+    elif isinstance(source, (str, os.PathLike)) and Path(source).exists():
+        t = _table(source)
+        return {int(t.meta.get("year") or 0): t}
+    elif isinstance(source, str) and ":" in source:
+        key = source.rsplit(":", 1)[1]
+        found = {int(key) if key.isdigit() else 0: source}
+    elif isinstance(source, str):
+        ids = ([f"{source}:{y}" for y in bundled.YEARS] if source == bundled.NAME else
+               [d for d in dataset_ids() if d.partition(":")[0] == source])
+        found = {int(d.rsplit(":", 1)[1]): d for d in ids if d.rsplit(":", 1)[1].isdigit()}
+        if not found:
+            names = sorted({d.split(":")[0] for d in dataset_ids()})
+            raise MeasureError(f"unknown source {source!r}; available: {', '.join(names)}")
+    else:
+        raise MeasureError(f"a source is a table, a dataset id, a path, a source name or "
+                           f"{{year: table}}; got {type(source).__name__}")
+    if chosen is None:
+        return dict(sorted(found.items()))
+    missing = [y for y in chosen if y not in found]
+    if missing and len(found) > 1:
+        raise MeasureError(f"{source if isinstance(source, str) else 'source'} has no year "
+                           f"{', '.join(map(str, missing))}; it has "
+                           f"{', '.join(map(str, sorted(found)))}")
+    return {y: t for y, t in sorted(found.items()) if y in chosen or len(found) == 1}
 
 
 def _table(item: Any) -> MRIOTable:
