@@ -207,3 +207,18 @@ def test_store_busy_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert r.exit_code == 1, r.output
     assert r.stderr.splitlines()[-1].startswith("error: store busy: another silkchain process "
                                                 "is writing to ")
+
+
+def test_datasets_never_cuts_an_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from silkchain.io.store import Store
+
+    monkeypatch.setenv("SILKCHAIN_HOME", str(tmp_path / "store"))
+    long_id = "oecd-icio-2023-splits-constant-prices-with-a-long-name:2020"
+    Store().put_table(sc.read(MOCK / "ICIO2016_2011.csv"), long_id)
+    r = runner.invoke(build_app(), ["datasets"], env={"COLUMNS": "80"})
+    assert r.exit_code == 0 and long_id in r.stdout
+    (tmp_path / "store" / "catalog.duckdb").write_bytes(b"garbage")
+    r = runner.invoke(build_app(), ["datasets"])
+    assert r.exit_code == 0 and "wiod2013:2011" in r.stdout
+    assert r.stderr.startswith("note: the local store's datasets are not listed: ")
+    assert "run `silkchain store repair`" in r.stderr
