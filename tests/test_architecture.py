@@ -16,6 +16,10 @@ FLOORS = {
 }
 #: Entry points that sit above every floor.
 TOP = {"__init__", "__main__"}
+#: Known upward imports, each with its reason (keep this short; every entry is a debt).
+ALLOWED = {
+    ("table.py", "silkchain.io.pymrio"): "MRIOTable.to_pymrio(), a lazy convenience bridge",
+}
 
 
 def _package(module: str) -> str:
@@ -44,7 +48,8 @@ def test_no_module_imports_a_higher_floor() -> None:
         for name, line in _imports(path):
             if name.startswith("silkchain."):
                 dst = _package(name)
-                if dst in FLOORS and FLOORS[dst] > FLOORS[src]:
+                if (dst in FLOORS and FLOORS[dst] > FLOORS[src]
+                        and (rel.as_posix(), name) not in ALLOWED):
                     upward.append(f"{rel}:{line} imports {name} (floor {FLOORS[dst]} > "
                                   f"{FLOORS[src]})")
     assert not upward, "imports upward:\n" + "\n".join(upward)

@@ -17,9 +17,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-#: Modules whose docstring tables define the answers' measures.
-MODULES = ("value_capture", "participation", "position", "china_hub", "network", "smile",
-           "upgrading")
 #: Measures of the scenario comparison (silkchain.scenarios), not in the answer modules.
 SCENARIO: dict[str, tuple[str, str]] = {
     "gdp": ("table currency", "value added (GDP at basic prices) of the country"),
@@ -56,15 +53,13 @@ def _documented() -> dict[str, str]:
     """Measure name -> definition, from the answer modules' docstring tables."""
     import sys
 
+    from silkchain.bri.answers import ANSWERS
+
     out: dict[str, str] = {}
-    for name in MODULES:
-        mod = sys.modules.get(f"silkchain.bri.{name}")
-        if mod is None:
-            try:
-                __import__(f"silkchain.bri.{name}")
-            except ImportError:
-                continue
-            mod = sys.modules[f"silkchain.bri.{name}"]
+    # the answers' modules, from the answer catalogue (they are imported with it)
+    modules = dict.fromkeys(a.function.__module__ for a in ANSWERS.values())
+    for module in modules:
+        mod = sys.modules[module]
         current: list[str] = []
         inside = 0  # tables are framed by "=====" lines: header rule, rows, closing rule
         for line in (mod.__doc__ or "").splitlines():
