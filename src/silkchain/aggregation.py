@@ -293,7 +293,9 @@ def iso3_codes(codes: list[str] | tuple[str, ...]) -> tuple[dict[str, str], list
     >>> iso3_codes(["ROM", "DEU", "Viet Nam", "RoW"])
     ({'ROM': 'ROU', 'DEU': 'DEU', 'Viet Nam': 'VNM', 'RoW': 'RoW'}, ['RoW'])
     """
-    extra = {"NDL": "NLD", "ROM": "ROU", "TWN": "TWN"}
+    from silkchain.groups.codes import KNOWN_ALIASES  # the one list of non-ISO aliases
+
+    extra = {**KNOWN_ALIASES, "TWN": "TWN"}
     mapping: dict[str, str] = {}
     rest: list[str] = []
     todo = []
