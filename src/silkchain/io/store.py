@@ -511,27 +511,27 @@ class Store:
         if entry is None:
             raise DatasetNotFoundError(f"{dataset_id!r} is not in the store at {self.root}")
         folder = self.root / str(entry["folder"])
-        problems = []
         if entry.get("content_sha256") and folder.is_dir():
             info = folder / "entry.json"
             try:
-                files = json.loads(info.read_text(encoding="utf-8"))["files"]
-                if _content_hash(folder, files) != entry["content_sha256"]:
-                    problems.append(f"{folder}: its files differ from those stored (content "
-                                    "sha256 changed)")
+                files = list(json.loads(info.read_text(encoding="utf-8"))["files"])
             except (OSError, ValueError, KeyError, TypeError) as err:
-                problems.append(f"{info}: unreadable ({_short(err)})")
-        if not problems:
-            try:
-                table = self.read(dataset_id)
-                recorded = table.meta.get("sha256")
-                if (entry.get("source_sha256") and recorded and entry.get("content_sha256")
-                        is None and recorded != entry["source_sha256"]):
-                    problems.append(f"{folder}: holds the arrays of another file than the one "
-                                    "catalogued (an interrupted replace)")
+                return [f"{info}: unreadable ({_short(err)})"]
+            missing = [f for f in files if not (folder / f).is_file()]
+            if missing:
+                return [f"{folder / missing[0]}: missing from the stored table {dataset_id!r}"]
+            if _content_hash(folder, files) == entry["content_sha256"]:
+                return []  # exactly the files written (and checked) when it was stored
+            try:  # say what is wrong when reading tells more than the hash
+                self.read(dataset_id)
             except StoreError as err:
-                problems.append(str(err).split("; run `")[0])
-        return problems
+                return [str(err).split("; run `")[0]]
+            return [f"{folder}: its files differ from those stored (content sha256 changed)"]
+        try:  # a missing folder, or a folder of the older layout (no content hash): read it
+            self.read(dataset_id)
+        except StoreError as err:
+            return [str(err).split("; run `")[0]]
+        return []
 
     def check(self) -> list[str]:
         """Every problem of the store, one line each, with the command that repairs it."""
