@@ -227,6 +227,13 @@ def test_cli_import_prints_the_id(home: Path) -> None:
     res = runner.invoke(build_app(), ["import", str(MOCK / "generic_toy_2020.csv"),
                                       "--source", "generic", "--year", "1999"])
     assert res.stdout.strip().splitlines()[-1] == "generic-generic_toy_2020:1999"
+    res = runner.invoke(build_app(), ["import", str(MOCK / "ICIO2021_2018.csv"),
+                                      "--keep-splits"])
+    assert "unchanged: ICIO2021_2018.csv -> oecd-icio-2021-splits:2018" in res.stderr
+    res = runner.invoke(build_app(), ["import", str(MOCK / "ICIO2021_2018.csv"),
+                                      "--keep-splits", "--force"])
+    assert ("re-imported (--force): ICIO2021_2018.csv -> oecd-icio-2021-splits:2018"
+            in res.stderr), res.stderr
     res = runner.invoke(build_app(), ["datasets"])
     assert res.exit_code == 0 and "store" in res.stdout
     assert "oecd-icio-2021-splits:2018" in list(silkchain.datasets()["id"])
