@@ -37,8 +37,9 @@ def import_cmd(
 ) -> None:
     """Read PATH once into the local store and print each dataset id (e.g. oecd-icio-2023:2020).
 
-    A multi-year zip (OECD ICIO) or a folder imports every year it holds, with
-    a progress bar; --years chooses among them.
+    A multi-year zip (OECD ICIO, WIOD 2016), a workbook with a sheet per year
+    (Long-run WIOD) or a folder imports every year it holds, with a progress
+    bar; --years chooses among them.
     """
     from silkchain.io.sources.release import Imported, import_release
     from silkchain.io.store import Store
