@@ -87,6 +87,10 @@ def _runs(p: Path) -> list[tuple[str, list[str]]]:
                     bad = bad.replace("out.csv", "out.npz")
                 runs.append((f"{name}: output {what}", [a.format(t=t, o=bad) for a in args]))
     runs.append(("validate: input folder named *.npz", ["validate", d]))
+    runs.append(("report: -o naming a file", ["report", t, "-o", str(p / "afile"),
+                                               "--no-scenario", "--scheduler", "sync"]))
+    runs.append(("report: missing scenario", ["report", t, "-o", str(p / "rep"), "--scenario",
+                                              str(p / "missing.yaml"), "--scheduler", "sync"]))
     runs.append(("import: folder named *.npz", ["import", d]))
     runs.append(("scenario run: missing file", ["scenario", "run", str(p / "missing.yaml"),
                                                 "-o", str(p / "x.csv")]))
