@@ -424,6 +424,20 @@ def _quiet_shutdown() -> Iterator[None]:
             lg.setLevel(level)
 
 
+def machine_is_busy() -> bool:
+    """Whether other work keeps every core busy (1-minute load average >= number of CPUs).
+
+    A sequential panel then runs BLAS on one thread: OpenBLAS's threads cannot run in
+    parallel on taken cores and lose far more time waiting for each other than they
+    gain (measured at load 5-10 on two cores: Borin-Mancini 2-8 times slower with two
+    threads than with one; docs/performance.md). On an idle machine every thread is used.
+    """
+    try:
+        return os.getloadavg()[0] >= (os.cpu_count() or 1)
+    except (AttributeError, OSError):  # no load average on this platform
+        return False
+
+
 def _store_root(tasks: Mapping[int, MRIOTable | str]) -> str | None:
     """The local store folder when some task is a dataset id of the store, else None."""
     from silkchain.io import bundled
@@ -517,8 +531,9 @@ def run_years(tasks: Mapping[int, MRIOTable | str],
     years = list(tasks)
     results: dict[int, pd.DataFrame] = {}
     if scheduler in ("sync", "synchronous"):
+        blas = 1 if machine_is_busy() else None  # see machine_is_busy
         for i, year in enumerate(years, 1):
-            results[year] = _compute_year(year, tasks[year], measures, blas_threads=None)
+            results[year] = _compute_year(year, tasks[year], measures, blas_threads=blas)
             report(i, len(years), year)
     elif years:
         workers = n_workers or max(1, min(2, len(years), os.cpu_count() or 1))

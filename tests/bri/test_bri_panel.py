@@ -325,3 +325,21 @@ def test_a_store_year_read_twice_in_a_row_is_one_table(mini_store, small_panel):
     replaced = _read_year("mini:2011", None)
     assert replaced is not again and replaced.meta["year"] == 2010
     assert _read_year("wiod2013:2011", None) is _read_year("wiod2013:2011", None)
+
+
+@pytest.mark.parametrize(("load", "threads"), [(0.1, None), (64.0, 1)])
+def test_a_sequential_panel_uses_one_blas_thread_on_a_busy_machine(monkeypatch, small_panel,
+                                                                    load, threads):
+    import silkchain.panel as panel_module
+
+    seen = []
+    real = panel_module._compute_year
+
+    def spy(year, ref, measures, blas_threads=1, store_root=None):
+        seen.append(blas_threads)
+        return real(year, ref, measures, blas_threads, store_root)
+
+    monkeypatch.setattr(panel_module.os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(panel_module, "_compute_year", spy)
+    panel(small_panel, "wwyz", scheduler="sync")
+    assert seen == [threads, threads]
