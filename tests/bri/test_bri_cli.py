@@ -67,7 +67,9 @@ def test_every_bri_command_writes_a_tidy_file_and_chart(command, extra, small_fi
     r = invoke("bri", command, small_file, "-o", out, "--chart", chart, *extra)
     assert r.exit_code == 0, r.output
     frame = pd.read_parquet(out)
-    assert list(frame.columns) == ["year", "country", "sector", "partner", "measure", "value"]
+    assert list(frame.columns) == ["year", "country", "sector", "partner", "measure", "value",
+                                   "unit"]
+    assert frame["unit"].astype(bool).all()
     assert "inside the rest-of-world aggregate RoW" in r.output.replace("\n", " ")
     assert json.loads(chart.read_text())["kind"]
 

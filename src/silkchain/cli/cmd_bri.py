@@ -26,7 +26,7 @@ SOURCE_HELP = ("A panel source (wiod2013: every year, computed on Dask), a datas
 Source = Annotated[str, typer.Argument(metavar="TABLE_OR_PANEL", help=SOURCE_HELP)]
 Output = Annotated[Path, typer.Option("--output", "-o", help="Output file: .csv, .parquet or "
                                       ".xlsx (tidy: year, country, sector, partner, measure, "
-                                      "value).")]
+                                      "value, unit).")]
 GroupOpt = Annotated[str, typer.Option("--group", help="Country group (see `silkchain groups "
                                        "list`); 'none' for no group.")]
 GroupsFile = Annotated[Path | None, typer.Option("--groups-file", help=FILE_HELP)]
@@ -51,7 +51,7 @@ def run_answer(fn: Callable[..., Any], source: str, output: Path, *, group: str,
     with user_errors(), year_progress(f"{fn.__name__} on {source}") as progress:
         frame = fn(source, group=chosen, years=years, scheduler=scheduler, progress=progress,
                    cache=cache, **options)
-    write_frame(frame, output, sheet=fn.__name__)
+    write_frame(with_units(frame), output, sheet=fn.__name__)
     out.print(describe(frame), highlight=False, markup=False)
     if chart is not None:
         data = chart_data(frame)
@@ -59,6 +59,20 @@ def run_answer(fn: Callable[..., Any], source: str, output: Path, *, group: str,
             tmp.write_text(json.dumps(data, indent=1, default=_json_default), encoding="utf-8")
         console.print(f"wrote chart data to {chart}", highlight=False)
     console.print(f"wrote {len(frame):,} rows to {output}", highlight=False)
+
+
+def with_units(frame: Any) -> Any:
+    """The answer's frame with a ``unit`` column (the tidy layout of every written file).
+
+    Units come from the answers' own documentation (``silkchain.report.glossary``), as
+    in the report's workbook.
+    """
+    from silkchain.report.glossary import unit_of
+
+    units = {m: unit_of(str(m)) for m in frame["measure"].unique()}
+    out = frame.assign(unit=frame["measure"].map(units))
+    out.attrs.update(frame.attrs)
+    return out
 
 
 def _json_default(value: Any) -> Any:
