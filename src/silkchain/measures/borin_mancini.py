@@ -38,7 +38,7 @@ import pandas as pd
 from silkchain.aggregation import aggregate_regions
 from silkchain.core import borin_mancini as core
 from silkchain.core import borin_mancini_groups as core_groups
-from silkchain.errors import MeasureError
+from silkchain.errors import MeasureError, SingularSystemError
 from silkchain.measures.cache import per_table
 from silkchain.measures.tidy import to_long
 from silkchain.table import MRIOTable
@@ -152,10 +152,16 @@ def merge_groups(table: MRIOTable, groups: Mapping[str, Sequence[str]]) -> MRIOT
 
 
 def _prepare(table: MRIOTable) -> core.BMSystem:
-    """The Borin-Mancini system of ``table`` (reusing its factorisation when it exists)."""
-    lu = None
-    if "solver" in table.__dict__:             # reuse an existing factorisation (copied)
-        lu = (table.solver.lu, table.solver.piv)
+    """The Borin-Mancini system of ``table``, on the table's own factorisation of ``I - A``.
+
+    ``table.solver`` is computed once and kept on the table (copied here, not changed),
+    so the other measures of the same table (WWYZ, Koopman, a scenario's comparison)
+    do not factor ``I - A`` again.
+    """
+    try:
+        lu: tuple[np.ndarray, np.ndarray] | None = (table.solver.lu, table.solver.piv)
+    except SingularSystemError:                # core.prepare says which countries
+        lu = None
     return core.prepare(table.A, table.v, table.x, table.Yc, table.ESR, table.G, table.N,
                         names=table.labels.countries, lu=lu)
 
