@@ -37,25 +37,35 @@ def figure_json(figure: Any) -> str:
 def frame_html(frame: pd.DataFrame, max_rows: int = 40) -> str:
     """A frame as an HTML table (escaped), numbers rounded for reading.
 
+    Each numeric column gets one number of decimals, chosen from its largest magnitude
+    (so a column never mixes ``9.5363`` with ``10.8``).
+
     >>> html = frame_html(pd.DataFrame({"country": ["CHN"], "value": [0.123456]}))
     >>> "<td>CHN</td>" in html, "<td>0.1235</td>" in html
     (True, True)
+    >>> html = frame_html(pd.DataFrame({"g": [9.53631, 10.8123, float("nan")]}))
+    >>> "<td>9.5</td>" in html, "<td>10.8</td>" in html, "<td>–</td>" in html
+    (True, True, True)
     """
     shown = frame.head(max_rows).copy()
     shown.columns = [str(c) for c in shown.columns]  # no index names as an extra header
+    formatters = {c: _column_format(shown[c]) for c in shown.columns
+                  if pd.api.types.is_float_dtype(shown[c])}
     return shown.to_html(index=False, classes="frame", escape=True, na_rep="–",
-                         float_format=_fmt)
+                         formatters=formatters)  # type: ignore[arg-type]
 
 
-def _fmt(value: float) -> str:
-    if not np.isfinite(value):
-        return "–"
-    a = abs(value)
-    if a >= 1000:
-        return f"{value:,.0f}"
-    if a >= 10:
-        return f"{value:,.1f}"
-    return f"{value:.4f}"
+def _column_format(column: pd.Series) -> Any:
+    """One formatter for a whole column: decimals from the column's largest magnitude."""
+    values = column.to_numpy(dtype=float)
+    finite = np.abs(values[np.isfinite(values)])
+    top = float(finite.max()) if finite.size else 0.0
+    pattern = "{:,.0f}" if top >= 1000 else "{:,.1f}" if top >= 10 else "{:.4f}"
+
+    def fmt(value: float) -> str:
+        return pattern.format(value) if np.isfinite(value) else "–"
+
+    return fmt
 
 
 def render_html(report: Report, workbook: str | None = None) -> str:
