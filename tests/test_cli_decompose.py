@@ -36,7 +36,7 @@ def test_kww_csv_matches_reference(leather_file, tmp_path, ref):
     assert res.exit_code == 0, res.output
     assert "wrote 27 rows" in res.output
     f = pd.read_csv(out)
-    assert f.columns.tolist() == ["exporter", "term", "value"]
+    assert f.columns.tolist() == ["year", "exporter", "term", "value", "unit"]
     wide = f.pivot(index="exporter", columns="term", values="value").loc[
         ["Argentina", "Turkey", "Germany"], ref["leather"]["indicators"]["kww"]["terms"]]
     assert_allclose(wide.to_numpy(), ref["leather"]["indicators"]["kww"]["values_Gx9"],
@@ -48,7 +48,8 @@ def test_wwz_parquet_bilateral(leather_file, tmp_path, ref):
     res = invoke(str(leather_file), "--method", "wwz", "--level", "bilateral", "-o", str(out))
     assert res.exit_code == 0, res.output
     f = pd.read_parquet(out)
-    assert f.columns.tolist() == ["exporter", "sector", "importer", "term", "value"]
+    assert f.columns.tolist() == ["year", "exporter", "sector", "importer", "term", "value",
+                                  "unit"]
     assert len(f) == 9 * 2 * 16
     W = np.asarray(ref["leather"]["indicators"]["wwz"]["values"])
     cell = f[(f["exporter"] == "Argentina") & (f["sector"] == "Agriculture")
@@ -61,7 +62,8 @@ def test_vax_xlsx_and_leontief_post(leather_file, tmp_path, ref):
     res = invoke(str(leather_file), "--method", "vax", "--level", "bilateral", "-o", str(out))
     assert res.exit_code == 0, res.output
     f = pd.read_excel(out, sheet_name="vax")
-    assert f.columns.tolist() == ["exporter", "importer", "term", "value"]
+    assert f.columns.tolist() == ["year", "exporter", "importer", "term", "value", "unit"]
+    assert set(f.loc[f["term"] == "VAX_ratio", "unit"]) == {"ratio"}
     assert len(f) == 3 * 2 * 3
     out2 = tmp_path / "fd.csv"
     res = invoke(str(leather_file), "--method", "leontief", "--level", "sector", "--post",
@@ -80,7 +82,29 @@ def test_bundled_dataset_with_group(tmp_path):
     assert res.exit_code == 0, res.output
     f = pd.read_csv(out)
     assert "EU3" in set(f["exporter"]) and "DEU" not in set(f["exporter"])
+    assert set(f["year"]) == {2011} and "reason" not in f.columns
+    assert set(f.loc[f["term"] != "VAX_ratio", "unit"]) == {"USD millions"}
     assert f["exporter"].nunique() == 39
+
+
+def test_vax_of_a_table_without_exports_explains(tmp_path):
+    for name, table in (
+            ("one", silkchain.MRIOTable.from_arrays([[1.0]], [[5.0]], ["AAA"], ["s1"])),
+            ("notrade", silkchain.MRIOTable.from_arrays(
+                np.eye(2), [[5.0, 0.0], [0.0, 5.0]], ["AAA", "BBB"], ["s1"]))):
+        path = tmp_path / f"{name}.npz"
+        silkchain.write(table, path)
+        out = tmp_path / f"{name}.csv"
+        res = invoke(str(path), "--method", "vax", "-o", str(out))
+        assert res.exit_code == 0, res.output
+        assert "note: " in res.stderr and "undefined (VAX_ratio): the table has no exports " \
+            "(one country or no trade); see the reason column" in res.stderr
+        f = pd.read_csv(out, keep_default_na=False)
+        ratio = f[f["term"] == "VAX_ratio"]
+        assert len(ratio) == table.G and (ratio["value"] == "").all()
+        assert set(ratio["reason"]) == {"undefined: the table has no exports (one country "
+                                        "or no trade)"}
+        assert (f.loc[f["term"] != "VAX_ratio", "reason"] == "").all()
 
 
 def test_bad_method_is_rejected(leather_file, tmp_path):

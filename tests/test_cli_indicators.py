@@ -111,3 +111,34 @@ def test_dispatcher_api(leather):
 
     with pytest.raises(MeasureError, match=r"no measure named; valid: bm"):
         indicators(leather, [])
+
+
+def test_undefined_shares_are_explained(tmp_path):
+    """Tables with no exports (one country, no trade) or a country that exports nothing."""
+    from silkchain import MRIOTable, write
+
+    one = MRIOTable.from_arrays([[1.0]], [[5.0]], ["AAA"], ["s1"])
+    z = np.array([[1.0, 2.0, 1.0], [2.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    y = np.array([[5.0, 1.0, 0.0], [1.0, 5.0, 0.0], [0.0, 0.0, 5.0]])
+    mute = MRIOTable.from_arrays(z, y, ["AAA", "BBB", "CCC"], ["s1"])  # CCC exports nothing
+    for name, table, reason in (
+            ("one", one, "undefined: the table has no exports (one country or no trade)"),
+            ("mute", mute, "undefined: CCC has no exports")):
+        path = tmp_path / f"{name}.npz"
+        write(table, path)
+        out = tmp_path / f"{name}.csv"
+        res = runner.invoke(build_app(), ["indicators", str(path), "-m", "koopman",
+                                          "-m", "EXGR_DVASH", "-o", str(out)])
+        assert res.exit_code == 0, res.output
+        assert res.stderr.count("note: ") == 1 and "see the reason column" in res.stderr
+        assert "EXGR_DVASH" in res.stderr and "koopman.participation" in res.stderr
+        f = pd.read_csv(out, keep_default_na=False)
+        assert f.columns[-1] == "reason"
+        nan = f["value"] == ""
+        assert nan.any() and set(f.loc[nan, "reason"]) == {reason}
+        assert (f.loc[~nan, "reason"] == "").all()
+        if name == "mute":
+            assert set(f.loc[nan, "country"]) == {"CCC"}
+    res = runner.invoke(build_app(), ["indicators", str(tmp_path / "mute.npz"), "-m",
+                                      "koopman", "-o", str(tmp_path / "k.csv")])
+    assert "reason" in pd.read_csv(tmp_path / "k.csv").columns

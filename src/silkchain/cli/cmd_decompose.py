@@ -12,6 +12,7 @@ from silkchain.cli.common import TABLE_HELP, console, fail, user_errors, with_pr
 from silkchain.io.registry import read
 from silkchain.io.write import check_excel_rows, estimate_rows
 from silkchain.measures.catalogue import of_kind
+from silkchain.measures.tidy import explain_undefined, stamp, table_currency
 
 
 def method_help() -> str:
@@ -94,8 +95,10 @@ def decompose_cmd(
 ) -> None:
     """Decompose gross exports of TABLE by value-added origin and write a long file.
 
-    Columns: exporter, sector, importer, term, value (those the level has); for
-    leontief: source_country, source_sector, country, sector, term, value.
+    Columns: year, exporter, sector, importer, term, value, unit (those the level
+    has); for leontief: year, source_country, source_sector, country, sector, term,
+    value, unit. Undefined values (a ratio of a table without exports) get a
+    reason column and a note.
     """
     from silkchain.measures.decompose import decompose
 
@@ -118,6 +121,14 @@ def decompose_cmd(
             f"{method} decomposition ({level.value})", decompose, t, method,
             level=level.value, perspective=perspective.value, approach=approach.value,
             groups=groups, post=post.value)
+        m = available[method]
+        frame, note = explain_undefined(
+            stamp(frame, year=t.meta.get("year"), unit=m.unit, units=m.units,
+                  currency=table_currency(t.meta)),
+            t.exports_by_country().to_dict(),
+            country="exporter" if "exporter" in frame.columns else "country")
+    if note:
+        console.print(note, highlight=False, markup=False)
     if suffix == ".xlsx" and len(frame) > 1_048_575:
         raise fail(f"{len(frame):,} rows do not fit an Excel sheet (1,048,575 rows); write "
                    ".csv or .parquet, or choose a coarser --level")

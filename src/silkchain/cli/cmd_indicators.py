@@ -11,6 +11,7 @@ from silkchain.cli.common import TABLE_HELP, console, fail, user_errors, with_pr
 from silkchain.io.registry import read
 from silkchain.measures.catalogue import names
 from silkchain.measures.indicators import DEFAULT_MEASURES, choices, indicators
+from silkchain.measures.tidy import explain_undefined
 
 
 def measure_help() -> str:
@@ -41,7 +42,8 @@ def indicators_cmd(
     """Compute GVC indicators of TABLE (see `docs/commands/indicators.md`).
 
     Writes one long file; sector and partner "_T" mark values that are not
-    by industry or partner.
+    by industry or partner. Undefined values (shares of a table without
+    exports) get a reason column and a note.
     """
     wanted = list(measure) if measure else list(DEFAULT_MEASURES)
     valid = choices()
@@ -64,6 +66,9 @@ def indicators_cmd(
             console.print(f"{key}: services set {attrs['services']}", highlight=False)
         if isinstance(attrs, dict) and attrs.get("skipped"):
             console.print(f"{key}: skipped {attrs['skipped']}", highlight=False)
+    frame, note = explain_undefined(frame, t.exports_by_country().to_dict())
+    if note:
+        console.print(note, highlight=False, markup=False)
     write_frame(frame, output, sheet="indicators")
     console.print(f"wrote {len(frame):,} rows to {output}", highlight=False)
 

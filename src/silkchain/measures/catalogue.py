@@ -390,7 +390,7 @@ for _m in (
             "Leontief (1936); Hummels, Ishii & Yi (2001), JIE 54(1); Koopman, Wang & Wei "
             "(2014), AER 104(2), eq. (6).", "§2",
             "value added of every origin in each country's gross exports (VB diag(E))",
-            kind="decomposition", docs="docs/measures/leontief.md"),
+            kind="decomposition", units={"VB": "share"}, docs="docs/measures/leontief.md"),
     Measure("totals", "Gross exports, output and value added", mtot.totals, _CS,
             {"country": _C, "sector": _CS}, mtot.TERMS, "table currency",
             "Table totals; value added is the residual x - u'Z.", "§1",

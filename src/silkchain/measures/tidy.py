@@ -158,6 +158,101 @@ def tidy(frame: pd.DataFrame, *, year: int | None = None, unit: str | None = Non
     return out.reset_index(drop=True)
 
 
+def stamp(frame: pd.DataFrame, *, year: int | None, unit: str = "",
+          units: Mapping[str, str] | None = None, currency: str | None = None) -> pd.DataFrame:
+    """``frame`` with ``year`` first and ``unit`` last, its own columns kept (a copy).
+
+    For files whose columns are not those of :data:`COLUMNS` (a decomposition's
+    ``exporter, sector, importer, term`` or Leontief's ``source_country, ...``):
+    every file the command line writes says its year and unit. ``units`` maps a
+    ``term`` (or ``measure``) to its unit where it differs from ``unit``; an
+    existing ``year`` or ``unit`` column is kept.
+
+    >>> f = pd.DataFrame({"exporter": ["CHN", "CHN"], "term": ["VAX", "VAX_ratio"],
+    ...                   "value": [1.0, 0.5]})
+    >>> stamp(f, year=2011, unit=TABLE_CURRENCY, units={"VAX_ratio": "ratio"},
+    ...       currency="USD millions")
+       year exporter       term  value          unit
+    0  2011      CHN        VAX    1.0  USD millions
+    1  2011      CHN  VAX_ratio    0.5         ratio
+    """
+    out = frame.copy()
+    if "year" not in out.columns:
+        out.insert(0, "year", pd.array([year] * len(out), dtype="Int64"))
+    if "unit" not in out.columns:
+        column = "term" if "term" in out.columns else "measure"
+        if units and column in out.columns:
+            unit_col = out[column].astype(str).map(dict(units)).fillna(unit)
+        else:
+            unit_col = pd.Series(unit, index=out.index, dtype=object)
+        out["unit"] = unit_col.replace(TABLE_CURRENCY, currency) if currency else unit_col
+    return out
+
+
+#: Reasons of :func:`explain_undefined`, by what the table lacks.
+NO_EXPORTS = "undefined: the table has no exports (one country or no trade)"
+COUNTRY_NO_EXPORTS = "undefined: {country} has no exports"
+ZERO_DENOMINATOR = "undefined: its denominator is zero (nothing to share out)"
+
+
+def explain_undefined(frame: pd.DataFrame, exports: Mapping[str, float],
+                      country: str = "country") -> tuple[pd.DataFrame, str | None]:
+    """``frame`` with a ``reason`` column where some value is undefined, and a note.
+
+    A share or ratio whose denominator is zero (a table without exports, a
+    country that exports nothing) is NaN; rather than leave a bare NaN, the
+    ``reason`` column says why (empty for defined values) and the note names the
+    measures concerned. A frame whose values are all defined is returned as it is
+    with no note.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A long frame with ``value``, ``measure`` (or ``term``) and, when by
+        country, the column ``country`` names.
+    exports : mapping
+        Gross exports by country code (:meth:`MRIOTable.exports_by_country`).
+    country : str
+        The column naming the country (``"exporter"`` in decompositions).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"country": ["AAA", "AAA"], "measure": ["E", "share"],
+    ...                   "value": [0.0, np.nan]})
+    >>> g, note = explain_undefined(f, {"AAA": 0.0})
+    >>> g["reason"].tolist()
+    ['', 'undefined: the table has no exports (one country or no trade)']
+    >>> print(note)  # doctest: +NORMALIZE_WHITESPACE
+    note: 1 value is undefined (share): the table has no exports (one country or no
+    trade); see the reason column
+    """
+    undefined = frame["value"].isna().to_numpy()
+    if not undefined.any():
+        return frame, None
+    total = float(sum(float(v) for v in exports.values()))
+    reasons = np.full(len(frame), "", dtype=object)
+    if not total > 0:
+        reasons[undefined] = NO_EXPORTS
+    else:
+        codes = (frame[country].astype(str).to_numpy() if country in frame.columns
+                 else np.full(len(frame), "", dtype=object))
+        for i in np.flatnonzero(undefined):
+            e = exports.get(str(codes[i]))
+            reasons[i] = (COUNTRY_NO_EXPORTS.format(country=codes[i])
+                          if e is not None and not float(e) > 0 else ZERO_DENOMINATOR)
+    out = frame.assign(reason=reasons)
+    column = "measure" if "measure" in frame.columns else "term"
+    names = list(dict.fromkeys(frame.loc[undefined, column].astype(str))) \
+        if column in frame.columns else []
+    which = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+    n = int(undefined.sum())
+    why = NO_EXPORTS.removeprefix("undefined: ") if not total > 0 else \
+        "a share or ratio has a zero denominator"
+    note = (f"note: {n:,} value{'s are' if n != 1 else ' is'} undefined"
+            f"{f' ({which})' if which else ''}: {why}; see the reason column")
+    return out, note
+
+
 def table_currency(meta: Mapping[str, object]) -> str | None:
     """``"USD millions"`` from a table's metadata (``None`` when it does not say)."""
     parts = [str(meta[k]) for k in ("currency", "unit") if meta.get(k)]
