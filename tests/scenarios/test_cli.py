@@ -29,10 +29,14 @@ def test_run_writes_comparison_record_and_table(spec, tmp_path, ref):
     assert res.exit_code == 0, res.output
     frame = pd.read_csv(out)
     assert list(frame.columns) == ["country", "sector", "measure", "baseline", "scenario",
-                                   "delta"]
+                                   "delta", "unit"]
+    units = frame.groupby("measure")["unit"].first()
+    assert units["gdp"] == units["dva_exports"] == "table currency"  # leather has no currency
+    assert units["gvc_forward"] == "share" and units["koopman_position"] == "log index"
+    assert units["gvc_position"] == "ratio" and frame["unit"].notna().all()
     assert {"gdp", "gross_output", "dva_exports", "gvc_forward", "gvc_backward",
             "koopman_position", "gvc_position"} <= set(frame.measure)
-    gdp = frame.query("measure == 'gdp' and sector == 'TOTAL'").set_index("country")["delta"]
+    gdp = frame.query("measure == 'gdp' and sector == '_T'").set_index("country")["delta"]
     dva = ref["leather"]["indicators"]["bm_source_exporter"]["country"]["DVA"][1]
     assert gdp["Turkey"] == pytest.approx(-dva, rel=1e-9)
     record = yaml.safe_load((tmp_path / "out.csv.scenario.yaml").read_text())
@@ -52,7 +56,7 @@ def test_run_with_measures_and_table_override(spec, tmp_path, random43):
     assert res.exit_code == 0, res.output
     frame = pd.read_parquet(out)
     assert set(frame.measure) == {"gdp"}
-    tot = frame.query("sector == 'TOTAL'")
+    tot = frame.query("sector == '_T'")
     assert (tot.delta / tot.baseline).round(12).eq(0.1).all()
 
 

@@ -48,6 +48,7 @@ def run_cmd(
     """
     from silkchain.io.npz import write_npz
     from silkchain.scenarios import Scenario, run
+    from silkchain.scenarios.compare import with_units
 
     if table_output is not None and table_output.suffix.lower() != ".npz":
         raise fail(f"{table_output.name}: the scenario table is written as .npz; use a .npz "
@@ -76,7 +77,7 @@ def run_cmd(
                     raise fail(str(err)) from None
                 raise
             bar.update(task, completed=len(sc.steps) + 1)
-    write_frame(result.comparison, output, sheet="scenario")
+    write_frame(with_units(result.comparison, result.baseline), output, sheet="scenario")
     record = result.save_record(_record_path(output))
     if table_output is not None:
         with user_errors():

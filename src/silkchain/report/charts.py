@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from silkchain.measures.tidy import TOTAL
 from silkchain.report.assets import PALETTE, layout_defaults
 
 #: Text shown wherever small economies appear (from the data README of the bundled tables).
@@ -75,9 +76,9 @@ def scenario_country_totals(comparison: pd.DataFrame) -> pd.DataFrame:
     Columns ``<measure>_baseline``, ``<measure>_scenario``, ``<measure>_delta`` and,
     for levels, ``<measure>_pct`` (per cent change), in the comparison's order.
     """
-    tot = comparison[comparison["sector"] == "TOTAL"]
+    tot = comparison[comparison["sector"] == TOTAL]
     if tot.empty:
-        raise ValueError("the comparison has no country totals (sector == 'TOTAL')")
+        raise ValueError(f"the comparison has no country totals (sector == {TOTAL!r})")
     out = pd.DataFrame(index=pd.Index(list(dict.fromkeys(tot["country"])), name="country"))
     for measure, rows in tot.groupby("measure", sort=False):
         r = rows.set_index("country")

@@ -8,7 +8,7 @@ GVC measure before and after (see ``docs/scenarios.md``).
 >>> res = run({"table": "wiod2013:2011",
 ...            "steps": [{"extract": {"country": "CHN", "what": "exports"}}]},
 ...           measures=["gdp"])
->>> chn = res.comparison.query("country == 'CHN' and sector == 'TOTAL'")
+>>> chn = res.comparison.query("country == 'CHN' and sector == '_T'")
 >>> round(float(chn.delta.iloc[0]))   # -(Borin-Mancini DVA of China's exports), USD million
 -1614455
 """

@@ -1,7 +1,8 @@
 """Every GVC measure before and after a scenario, as one long frame.
 
 Columns ``country, sector, measure, baseline, scenario, delta``; ``sector`` is
-``TOTAL`` for country values. The measures come from the measure modules
+``_T`` for country values (:data:`silkchain.measures.tidy.TOTAL`, as in every
+tidy frame). The measures come from the measure modules
 (they are not recomputed here):
 
 * ``gdp``: value added (residual; see below), METHODS.md §1;
@@ -38,12 +39,10 @@ from silkchain.core.blocks import FloatArray, sum_by_country
 from silkchain.core.prices import basket_prices, producer_prices
 from silkchain.errors import MeasureError
 from silkchain.measures.catalogue import MEASURES
-from silkchain.measures.tidy import TOTAL as TIDY_TOTAL
-from silkchain.measures.tidy import tidy
+from silkchain.measures.tidy import TABLE_CURRENCY, TOTAL, table_currency, tidy
 from silkchain.scenarios.operations import value_added
 from silkchain.table import MRIOTable
 
-TOTAL = "TOTAL"
 COLUMNS = ["country", "sector", "measure", "baseline", "scenario", "delta"]
 DEFAULT_MEASURES = ("gdp", "gross_output", "gross_exports", "dva_exports", "gvc_forward",
                     "gvc_backward", "koopman_participation", "koopman_position",
@@ -64,6 +63,42 @@ TERMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
 _ADDITIVE = ("dva_exports",)
 #: The levels a comparison has.
 LEVELS = ("sector", "country")
+
+
+#: Units of the measures that are not terms of the catalogue.
+_UNITS = {"gdp": TABLE_CURRENCY, "gross_output": TABLE_CURRENCY,
+          "gross_exports": TABLE_CURRENCY, "price": "index (baseline = 1)",
+          "final_demand_price": "index (baseline = 1)"}
+
+
+def unit_of(measure: str, currency: str | None = None) -> str:
+    """The unit of a comparison measure, from the catalogue (``currency`` for amounts).
+
+    >>> unit_of("koopman_position"), unit_of("gdp", "USD millions")
+    ('log index', 'USD millions')
+    >>> unit_of("wwyz.forward"), unit_of("upstreamness.U")
+    ('share', 'stages')
+    """
+    if measure in _UNITS:
+        unit = _UNITS[measure]
+    elif measure in TERMS:
+        name, term, _ = TERMS[measure]
+        unit = MEASURES[name].unit_of(term)
+    else:
+        name, _, term = measure.partition(".")
+        if name not in MEASURES:
+            raise MeasureError(f"unknown measure {measure!r}; available: {', '.join(known())}")
+        unit = MEASURES[name].unit_of(term)
+    return currency if currency and unit == TABLE_CURRENCY else unit
+
+
+def with_units(comparison: pd.DataFrame, table: MRIOTable) -> pd.DataFrame:
+    """``comparison`` with a last column ``unit`` (the file ``scenario run`` writes)."""
+    currency = table_currency(table.meta)
+    units = {m: unit_of(str(m), currency) for m in comparison["measure"].unique()}
+    out = comparison.assign(unit=comparison["measure"].map(units))
+    out.attrs.update(comparison.attrs)
+    return out
 
 
 def known() -> tuple[str, ...]:
@@ -94,7 +129,6 @@ def _level_frame(table: MRIOTable, name: str, level: str,
     """The catalogue measure ``name`` at ``level`` in ``country, sector, measure, value``."""
     if (name, level) not in cache:
         frame = tidy(MEASURES[name].compute(table, level), year=0)
-        frame["sector"] = frame["sector"].where(frame["sector"] != TIDY_TOTAL, TOTAL)
         cache[(name, level)] = frame[["country", "sector", "measure", "value"]]
     return cache[(name, level)]
 
