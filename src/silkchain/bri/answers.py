@@ -21,7 +21,7 @@ sector, partner, measure, value`` with coverage and caveats in ``attrs``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,7 @@ from silkchain.bri import upgrading as _upgrading
 from silkchain.bri import value_capture as _value_capture
 from silkchain.bri import why_changed as _why
 from silkchain.errors import MeasureError
+from silkchain.measures.registry import Registry
 
 __all__ = ["ANSWERS", "Answer", "Parameter", "by_cli", "register", "unregister"]
 
@@ -145,28 +146,9 @@ class Answer:
                 f"{len(years)} year{'s' * (len(years) != 1)} given")
 
 
-class _Answers(Mapping[str, Answer]):
-    """Read-only view of the registry (``register`` is the only way in)."""
-
-    def __init__(self, entries: dict[str, Answer]) -> None:
-        self._entries = entries
-
-    def __getitem__(self, key: str) -> Answer:
-        return self._entries[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._entries)
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def __repr__(self) -> str:
-        return f"ANSWERS({', '.join(self._entries)})"
-
-
 _REGISTRY: dict[str, Answer] = {}
 #: Every Belt and Road answer by key, in the report's order.
-ANSWERS: Mapping[str, Answer] = _Answers(_REGISTRY)
+ANSWERS: Mapping[str, Answer] = Registry("ANSWERS", _REGISTRY)
 
 
 def register(answer: Answer, *, replace: bool = False) -> Answer:

@@ -26,7 +26,7 @@ example ``koopman_sector``) any other level it supports (:func:`resolve`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -43,6 +43,7 @@ from silkchain.measures import tiva as mt
 from silkchain.measures import totals as mtot
 from silkchain.measures import value_added as mva
 from silkchain.measures.cache import per_table
+from silkchain.measures.registry import Registry
 from silkchain.measures.tidy import table_currency, tidy
 from silkchain.table import MRIOTable
 
@@ -186,28 +187,9 @@ class Measure:
         return out
 
 
-class _Catalogue(Mapping[str, Measure]):
-    """Read-only view of the registry (``register`` is the only way in)."""
-
-    def __init__(self, entries: dict[str, Measure]) -> None:
-        self._entries = entries
-
-    def __getitem__(self, key: str) -> Measure:
-        return self._entries[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._entries)
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def __repr__(self) -> str:
-        return f"MEASURES({', '.join(self._entries)})"
-
-
 _REGISTRY: dict[str, Measure] = {}
 #: Every registered measure by name, in registration order.
-MEASURES: Mapping[str, Measure] = _Catalogue(_REGISTRY)
+MEASURES: Mapping[str, Measure] = Registry("MEASURES", _REGISTRY)
 
 
 def register(measure: Measure, *, replace: bool = False) -> Measure:
