@@ -1,4 +1,9 @@
-"""Every ``>>>`` example in docs/ runs, page by page (one namespace per page)."""
+"""Every example in docs/ and the README runs, page by page.
+
+``>>>`` examples run as doctests (one namespace per page); ``console`` blocks run their
+``$ silkchain ...`` commands and compare what they print, exactly as shown
+(conventions: tests/docs_console.py and docs/contributing.md).
+"""
 
 from __future__ import annotations
 
@@ -9,26 +14,11 @@ from pathlib import Path
 import pytest
 from _pytest.doctest import _get_checker
 
+from tests import docs_console
+from tests.docs_console import fenced_blocks
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 PAGES = sorted(p for p in DOCS.rglob("*.md") if ">>> " in p.read_text())
-
-
-def fenced_blocks(text: str) -> list[tuple[str, str]]:
-    """``(info string, body)`` of every fenced block (``` or ~~~), in order."""
-    blocks: list[tuple[str, str]] = []
-    fence, info, body = "", "", []
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not fence:
-            if stripped.startswith(("```", "~~~")):
-                fence = stripped[:3]
-                info, body = stripped[3:].strip().lower(), []
-        elif stripped.startswith(fence) and not stripped[3:].strip():
-            blocks.append((info, "\n".join(body) + "\n"))
-            fence = ""
-        else:
-            body.append(line)
-    return blocks
 
 
 def examples(page: Path) -> str:
@@ -88,3 +78,41 @@ def test_example_files_named_in_the_docs_exist() -> None:
     assert named, "no example file is named anywhere"
     missing = sorted(n for n in named if not (root / n).is_file())
     assert not missing, f"named in the docs but not shipped: {missing}"
+
+
+CONSOLE_PAGES = sorted(p for p in [DOCS.parent / "README.md", *DOCS.rglob("*.md")]
+                       if docs_console.commands(p.read_text()))
+
+
+def test_console_examples_exist() -> None:
+    assert any(p.name == "README.md" for p in CONSOLE_PAGES), "README.md has no console block"
+    assert len(CONSOLE_PAGES) >= 10, [p.name for p in CONSOLE_PAGES]
+
+
+def test_console_parser_and_checker() -> None:
+    page = "```console\n$ silkchain a \\\n  --b x\nline 1\n...\n$ silkchain c\n```\n"
+    first, second = docs_console.commands(page)
+    assert (first.line, first.want) == ("silkchain a --b x", "line 1\n...\n")
+    assert docs_console.check(first, 0, "line 1\nline 2\nline 3\n") is None
+    assert "printed something else" in str(docs_console.check(first, 0, "line 2\n"))
+    assert "shows no output" in str(docs_console.check(second, 0, ""))
+    failing = docs_console.Command("silkchain x", "wrote x\n", 1)
+    assert "exited with code 1" in str(docs_console.check(failing, 1, "wrote x\n"))
+    with pytest.raises(ValueError, match="before the first"):
+        docs_console.commands("```console\nsilkchain x\n```\n")
+
+
+@pytest.mark.parametrize("page", CONSOLE_PAGES, ids=lambda p: str(p.relative_to(DOCS.parent)))
+def test_console_examples_print_what_the_page_shows(page: Path, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    env = docs_console.prepare(work)
+    problems = []
+    for command in docs_console.commands(page.read_text()):
+        code, got = docs_console.run(command, work, env)
+        problem = docs_console.check(command, code, got)
+        if problem:
+            problems.append(f"console block {command.block}: {problem}")
+    assert not problems, f"{page.name}:\n" + "\n".join(problems)

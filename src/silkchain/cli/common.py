@@ -45,6 +45,13 @@ class MessageConsole(Console):
         live.transient = True  # nothing of the display is printed when it stops
         return False
 
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        """Print ``objects``; an empty print (the blank line a progress display leaves
+        when it stops off a terminal, ``rich.progress.Progress.stop``) prints nothing there."""
+        if not objects and not self.is_terminal:
+            return
+        super().print(*objects, **kwargs)
+
 
 class _QuietLive:
     """Stands in the console's live stack for a display that is not drawn (no terminal)."""
