@@ -80,6 +80,95 @@ def default_scenario(table: Any, spec: Mapping[str, Any] = DEFAULT_SCENARIO
     }, None
 
 
+#: The broad sectors (:data:`silkchain.concordances.broad.BROAD_SECTORS`) that make up
+#: manufacturing (ISIC rev.4 section C).
+MANUFACTURING = ("food", "textiles", "wood_paper", "petroleum", "chemicals", "rubber_plastics",
+                 "minerals", "metals", "machinery", "electronics", "transport_equipment",
+                 "other_manufacturing")
+
+#: The default reshoring scenario, in source-independent terms: the United States and the
+#: European Union (a group: its members that are countries of the table) bring back a share
+#: of their imported manufacturing inputs to domestic suppliers.
+#: :func:`default_reshoring` resolves it on a table.
+DEFAULT_RESHORING: dict[str, Any] = {
+    "countries": ("USA", "eu"),
+    "broad": MANUFACTURING,
+    "share": 0.25,
+}
+
+
+def default_reshoring(table: Any, spec: Mapping[str, Any] = DEFAULT_RESHORING
+                      ) -> tuple[dict[str, Any] | None, str | None]:
+    """The default reshoring scenario on ``table``, or ``None`` and why it cannot run there.
+
+    Countries of ``spec["countries"]`` are kept where they are countries of the table; a
+    group (``eu``) stands for its members that are; manufacturing inputs are the table's
+    sectors in the broad sectors of ``spec["broad"]`` (through the table's concordance).
+
+    >>> import silkchain
+    >>> sc, why = default_reshoring(silkchain.read("wiod2013:2011"))
+    >>> step = sc["steps"][0]["reshore"]
+    >>> step["countries"][:3], len(step["countries"]), step["products"][:3], why
+    (['USA', 'AUT', 'BEL'], 27, ['c3', 'c4', 'c5'], None)
+    """
+    from silkchain.concordances.broad import classify
+    from silkchain.errors import UnresolvedSectorError
+    from silkchain.groups import GroupNotFoundError, get_group
+    from silkchain.groups.codes import country_name
+
+    countries = list(table.labels.countries)
+    chosen: list[str] = []
+    named: list[str] = []
+    absent: list[str] = []
+    hidden: list[str] = []
+    for code in spec["countries"]:
+        if code in countries:
+            chosen.append(code)
+            named.append(country_name(code))
+            continue
+        try:
+            g = get_group(code)
+        except GroupNotFoundError:
+            absent.append(code)
+            continue
+        found = g.members_in(countries)
+        inside = [c for c in found.inside if c not in chosen]
+        hidden.extend(found.hidden)
+        if inside:
+            chosen.extend(inside)
+            named.append(f"the {len(inside)} {g.name.upper()} member{'s' * (len(inside) != 1)}"
+                         " in the table")
+        else:
+            absent.append(code)
+    wanted = ", ".join(spec["countries"])
+    if not chosen:
+        return None, (f"the reshoring scenario brings inputs home to {wanted}, none of which "
+                      "is a country of this table")
+    try:
+        broad = classify(table)
+    except UnresolvedSectorError as err:
+        return None, f"the reshoring scenario cannot place this table's sectors: {err}"
+    kinds = set(spec["broad"])
+    products = [s for s in table.labels.sectors if broad.get(s) in kinds]
+    if not products:
+        return None, "no sector of this table is in manufacturing (the reshored products)"
+    share = float(spec["share"])
+    who = " and ".join(named)
+    return {
+        "name": f"{who} reshore {share:.0%} of their imported manufacturing inputs",
+        "description": (f"{who} buy {share:.0%} of the manufacturing inputs they import "
+                        f"(the table's sectors {', '.join(products)}) from domestic suppliers "
+                        "of the same products instead; every industry keeps its input "
+                        "requirements and value added per unit of output, final demand is "
+                        "unchanged and the table is rebalanced (GRAS)."
+                        + (f" Not in this table, so left out: {', '.join(absent)}."
+                           if absent else "")
+                        + (f" Inside the table's rest of the world, so not reshoring here: "
+                           f"{', '.join(hidden)}." if hidden else "")),
+        "steps": [{"reshore": {"countries": chosen, "share": share, "products": products}}],
+    }, None
+
+
 #: Measures compared in the report's scenario (the scenario module computes them).
 SCENARIO_MEASURES = ("gdp", "gross_exports", "dva_exports", "gvc_forward", "gvc_backward",
                      "koopman_position")
@@ -115,6 +204,7 @@ def build_report(
     years: Sequence[int] | str | None = None,
     hub: str = "CHN",
     scenario: Mapping[str, Any] | str | os.PathLike[str] | bool | None = True,
+    reshoring: Mapping[str, Any] | bool | None = None,
     scheduler: Any = None,
     cache: Any = True,
     progress: ProgressFn | None = None,
@@ -137,6 +227,11 @@ def build_report(
     scenario : bool, mapping or path
         ``True``: the default scenario (:data:`DEFAULT_SCENARIO`) on the last year;
         a mapping or YAML path: that scenario; ``False``/``None``: no scenario.
+    reshoring : bool or mapping, optional
+        The reshoring scenario beside it on the last year: ``True`` the default
+        (:data:`DEFAULT_RESHORING`), a mapping in its terms (``countries``, ``broad``,
+        ``share``), ``False`` none; ``None`` (default): the default one whenever a
+        scenario is run.
     scheduler : optional
         Where panels run (see :func:`silkchain.panel.panel`); default: one local
         Dask cluster for all answers when several years are asked.
@@ -228,12 +323,25 @@ def build_report(
     scenario_result, scenario_text, must = _run_scenario(scenario, last_table, year_list,
                                                          missing)
     timings["scenario"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    reshored, reshore_text = _run_reshoring(
+        reshoring if reshoring is not None else scenario not in (None, False), last_table,
+        year_list, missing)
+    timings["reshoring"] = time.perf_counter() - t0
     done += 1
     tick("drawing charts and writing files")
     t0 = time.perf_counter()
     rep.sections.extend(_sections(frames, ctx, missing))
     if scenario_result is not None:
         rep.sections.append(sec.scenario_section(scenario_result, ctx, must, scenario_text))
+    if reshored is not None:
+        rep.sections.append(sec.reshoring_section(reshored, ctx, _members(group, last_table),
+                                                  reshore_text))
+    t0 = time.perf_counter()
+    ranges = source_ranges(source, last_table, year_list[-1], missing)
+    if ranges is not None:
+        rep.sections.append(sec.ranges_section(ranges, ctx, _members(group, last_table)))
+    timings["ranges"] = time.perf_counter() - t0
     rep.sources.extend(_sources(last_table, group))
     rep.caveats.extend(_caveats(frames))
     if missing:
@@ -321,6 +429,92 @@ def _run_scenario(scenario: Any, table: Any, years: list[int], missing: list[str
     return result, text.strip(), list(dict.fromkeys(must))
 
 
+#: Measures compared in the reshoring scenario.
+RESHORING_MEASURES = ("gdp", "dva_exports")
+
+
+def _run_reshoring(reshoring: Any, table: Any, years: list[int], missing: list[str]
+                   ) -> tuple[Any, str]:
+    """Run the reshoring scenario on the last year's table; ``(result, description)``."""
+    if reshoring is None or reshoring is False:
+        return None, ""
+    spec = DEFAULT_RESHORING if reshoring is True else {**DEFAULT_RESHORING, **reshoring}
+    chosen, why = default_reshoring(table, spec)
+    if chosen is None:
+        missing.append(f"reshoring scenario: {why}")
+        return None, ""
+    result = run(Scenario.from_dict(chosen), table=table, measures=list(RESHORING_MEASURES))
+    return result, f"{chosen['description']} Year: {years[-1]}."
+
+
+def _members(group: str | None, table: Any) -> list[str]:
+    """The group's members that are countries of ``table``."""
+    from silkchain.bri.common import members_in_table, resolve_group
+
+    return list(members_in_table(resolve_group(group), table))
+
+
+#: Headline measures shown as ranges across sources: (catalogue measure, term, label,
+#: factor to per cent).
+RANGE_MEASURES = (("tiva", "EXGR_DVASH", "DVA share of gross exports, %", 1.0),
+                  ("koopman", "participation", "GVC participation (Koopman), % of gross "
+                   "exports", 100.0))
+
+
+def _source_name(source: Any, table: Any) -> str:
+    """The dataset name (``wiod2013``, ``oecd-icio-2023``) the report's source comes from."""
+    if isinstance(source, str) and not Path(source).exists():
+        return source.partition(":")[0]
+    return str(table.meta.get("dataset") or "").partition(":")[0]
+
+
+def source_ranges(source: Any, table: Any, year: int, problems: list[str] | None = None
+                  ) -> pd.DataFrame | None:
+    """The headline measures (:data:`RANGE_MEASURES`) of ``table`` and of every other source
+    in the store holding ``year``, each pair on common countries and broad sectors
+    (:func:`silkchain.measures.compare.compare`); ``None`` with one source only.
+
+    Returns the long frame ``year, country, measure, label, source, value, compared_with``
+    (``compared_with``: the other source of the harmonised pair). A source that cannot be
+    put beside ``table`` (no common country, sectors no concordance places) is left out and
+    the reason appended to ``problems``.
+    """
+    from silkchain.io.registry import datasets
+    from silkchain.measures.compare import compare
+
+    own = _source_name(source, table) or "this table"
+    listed = datasets()
+    others = [str(i) for i, y in zip(listed["id"], listed["year"], strict=True)
+              if int(y) == int(year) and str(i).partition(":")[0] != own]
+    if not others:
+        return None
+    rows: list[pd.DataFrame] = []
+    used: list[str] = []
+    for other in others:
+        name = other.partition(":")[0]
+        try:
+            pair = [(compare(measure, table, other), term, label, factor)
+                    for measure, term, label, factor in RANGE_MEASURES]
+        except SilkchainError as err:
+            if problems is not None:
+                problems.append(f"ranges across sources: {own} and {other} cannot be "
+                                f"compared ({err})")
+            continue
+        used.append(name)
+        for f, term, label, factor in pair:
+            f = f[f["measure"] == term]
+            for src, col, vs in ((own, "value_a", name), (name, "value_b", own)):
+                rows.append(pd.DataFrame({
+                    "year": int(year), "country": f["country"], "measure": term,
+                    "label": label, "source": src, "value": factor * f[col],
+                    "compared_with": vs}))
+    if not rows:
+        return None
+    out = pd.concat(rows, ignore_index=True).dropna(subset=["value"])
+    out.attrs["sources"] = [own, *dict.fromkeys(used)]
+    return out
+
+
 #: The report section of each answer: ``builder(frames by answer key, ctx) -> Section``.
 #: An answer without a builder is shown as a table (its frame in the workbook).
 SECTIONS: dict[str, Callable[[Mapping[str, pd.DataFrame], sec.Context], Section]] = {
@@ -332,6 +526,7 @@ SECTIONS: dict[str, Callable[[Mapping[str, pd.DataFrame], sec.Context], Section]
     "va_network": lambda f, ctx: sec.network_section(f["va_network"], ctx),
     "smile_curve": lambda f, ctx: sec.smile_section(f["smile_curve"], ctx),
     "upgrading_paths": lambda f, ctx: sec.upgrading_section(f["upgrading_paths"], ctx),
+    "why_changed": lambda f, ctx: sec.why_changed_section(f["why_changed"], ctx),
 }
 
 

@@ -452,6 +452,72 @@ def scenario_section(result: Any, ctx: Context, must: Sequence[str], description
                    tables=(TableBlock("scenario-table", "Country totals", table),))
 
 
+RESHORING_CITE = ("Reshoring as a change of input sourcing (the reshore operation, "
+                  "docs/scenarios.md) with the Leontief quantity model and GRAS rebalancing "
+                  "(Junius & Oosterhaven 2003; Temurshoev, Miller & Bouwmeester 2013); value "
+                  "added by Borin & Mancini (2019).")
+
+
+def reshoring_section(result: Any, ctx: Context, group_members: Sequence[str],
+                      description: str) -> Section:
+    """What the reshoring scenario takes from the group's members: % change of value added."""
+    import plotly.graph_objects as go
+
+    from silkchain.report.charts import scenario_country_totals
+
+    comp = result.comparison
+    sheet = ctx.report.add_frame("reshoring_comparison", comp, "Reshoring scenario: "
+                                 "silkchain.scenarios.run(...).comparison (country, sector, "
+                                 "measure, baseline, scenario, delta).")
+    log = step_log(result.log)
+    spec = ctx.report.add_frame("reshoring_spec", pd.DataFrame(
+        {"key": ["scenario", "sha256", *[f"step {i}" for i in range(1, len(log) + 1)]],
+         "value": [result.scenario.to_json(), result.sha256, *log]}),
+        "The reshoring scenario's specification, its hash and what each step did.")
+    wide = scenario_country_totals(comp).set_index("country")
+    homes = set(result.log[0].get("countries", [])) if result.log else set()
+    shown = [c for c in dict.fromkeys([*group_members, ctx.hub]) if c in wide.index]
+    part = wide.loc[shown].sort_values("gdp_pct")
+    cols = [colour(2) if c in homes else colour(1) if c == ctx.hub else colour(0)
+            for c in part.index]
+    fig = new_figure(height=max(380, 26 * len(part) + 150))
+    fig.add_trace(go.Bar(
+        y=list(part.index), x=part["gdp_pct"], orientation="h", marker_color=cols,
+        name="value added (GDP)",
+        customdata=np.c_[part["gdp_baseline"], part["gdp_delta"]],
+        hovertemplate="%{y}: %{x:.3f}%<br>baseline %{customdata[0]:,.0f}, change "
+                      "%{customdata[1]:,.0f} US$ m<extra></extra>"))
+    fig.update_xaxes(title="change of value added against the baseline, %", zeroline=True,
+                     zerolinecolor="#444")
+    fig.update_layout(margin={"l": 70}, showlegend=False)
+    reshoring = [c for c in part.index if c in homes]
+    chart = Chart(
+        "reshoring", "What reshoring takes from the Belt and Road economies", fig,
+        guide=("Each bar is the per-cent change of a member's value added when the reshoring "
+               "economies buy part of their imported manufacturing inputs at home instead, "
+               "the rest of the table recomputed. Bars to the left: value added the member "
+               "loses, directly as a supplier and through the chains that feed those "
+               f"suppliers. {ctx.hub} is orange"
+               + (f"; members that reshore themselves (green: {', '.join(reshoring)}) gain "
+                  "what they bring home." if reshoring else ".")),
+        citation=RESHORING_CITE, caveat=caveat_for(comp, list(part.index)),
+        sheets=(sheet, spec))
+    table = pd.DataFrame({
+        "country": part.index[::-1],
+        "value added baseline (US$ m)": part["gdp_baseline"].to_numpy()[::-1],
+        "value added change (US$ m)": part["gdp_delta"].to_numpy()[::-1],
+        "value added change %": part["gdp_pct"].to_numpy()[::-1],
+        **({"DVA in exports change %": part["dva_exports_pct"].to_numpy()[::-1]}
+           if "dva_exports_pct" in part.columns else {}),
+        "reshores": ["yes" if c in homes else "" for c in part.index[::-1]]})
+    return Section("reshoring", "Scenario: what would US and EU reshoring of manufacturing "
+                   "inputs take from the Belt and Road economies?", intro=description,
+                   charts=(chart,), tables=(TableBlock(
+                       "reshoring-table", "The group's members, largest gain first", table,
+                       note="Levels in US$ million (current prices), last year of the "
+                            "report."),))
+
+
 # --------------------------------------------------------------------------- answer 4
 JN_CITE = ("Johnson & Noguera (2012), Accounting for intermediates, JIE 86(2):224–236 "
            "(METHODS.md §3); Koopman, Wang & Wei (2014), AER 104(2):459–494 (VB share matrix); "
@@ -822,3 +888,189 @@ def upgrading_note(dropped: Sequence[str], broad: dict[str, str], ctx: Context) 
         text += (" The table's sectors could not be placed in broad sectors, so non-tradables "
                  "could not be told apart here.")
     return text
+
+
+# --------------------------------------------------------------------------- answer 8
+SDA_CITE = ("Dietzenbacher & Los (1998), Structural decomposition techniques: sense and "
+            "sensitivity, Economic Systems Research 10(4):307–324, §3 (average of the two polar "
+            "decompositions); Miller & Blair (2009), Input-Output Analysis, 2nd ed., ch. 13; "
+            "technology versus sourcing: Los, Timmer & de Vries (2016), AER 106(7):1958–66.")
+#: SDA measures that are shares (shown in percentage points).
+SDA_SHARES = ("dva_share", "fva_share", "participation")
+#: The factors in the order they are drawn, with their plain names (the chart legend).
+SDA_FACTORS = {"v": "value added per unit of output (v)",
+               "B": "input coefficients (Leontief inverse)",
+               "technology": "technology (inputs per unit of output)",
+               "sourcing": "sourcing (where inputs come from)",
+               "level": "final-demand level",
+               "destination_mix": "final-demand destination mix",
+               "product_mix": "final-demand product mix"}
+_ENDS = ("start", "end", "change")
+
+
+def why_changed_frame(frame: pd.DataFrame, shown: Sequence[str] | None = None
+                      ) -> pd.DataFrame:
+    """The answer frame wide: one row per country, columns ``start, end, change`` and the
+    factors (in :data:`SDA_FACTORS` order), sorted by the change.
+
+    >>> f = pd.DataFrame({"year": 2011, "country": ["A"] * 5, "sector": "",
+    ...                   "partner": "1995", "measure": ["m.start", "m.end", "m.change",
+    ...                                                  "m.v", "m.level"],
+    ...                   "value": [0.5, 0.7, 0.2, 0.15, 0.05]})
+    >>> why_changed_frame(f).columns.tolist()
+    ['start', 'end', 'change', 'v', 'level']
+    """
+    sub = frame[frame["measure"].str.contains(".", regex=False)
+                & (frame["sector"].fillna("") == "")]
+    if shown is not None:
+        sub = sub[sub["country"].isin(list(shown))]
+    wide = sub.assign(term=sub["measure"].str.split(".", n=1).str[1]).pivot_table(
+        index="country", columns="term", values="value", sort=False)
+    cols = [c for c in (*_ENDS, *SDA_FACTORS) if c in wide.columns]
+    cols += [c for c in wide.columns if c not in cols]
+    out = wide[cols].sort_values("change")
+    out.columns.name = None
+    return out
+
+
+def why_changed_section(frame: pd.DataFrame, ctx: Context) -> Section:
+    """Contributions of each factor to the change of the DVA share of exports, first to last
+    year, for the group's members and the hub (stacked bars, total change marked)."""
+    import plotly.graph_objects as go
+
+    sheet = ctx.report.add_frame("why_changed", frame, "Answer 8, why value capture changed: "
+                                 "silkchain.bri.why_changed (structural decomposition, average "
+                                 "of the polar decompositions, current prices).")
+    notes = frame.attrs.get("notes") or {}
+    measure = str(notes.get("measure", "dva_share"))
+    first, last = notes.get("from", ctx.first), notes.get("to", ctx.last)
+    shown = [*members(frame), ctx.hub]
+    wide = why_changed_frame(frame, shown)
+    share = measure in SDA_SHARES
+    scale = 100.0 if share else 1.0
+    unit = "percentage points" if share else "US$ million, current prices"
+    factors = [c for c in wide.columns if c not in _ENDS]
+    fig = new_figure(height=max(420, 28 * len(wide) + 160))
+    for i, f in enumerate(factors):
+        fig.add_trace(go.Bar(
+            y=list(wide.index), x=scale * wide[f].to_numpy(), orientation="h",
+            name=SDA_FACTORS.get(f, f), marker_color=colour(i),
+            hovertemplate="%{y}: %{x:+.2f} " + ("pp" if share else "") + "<extra>"
+                          + SDA_FACTORS.get(f, f) + "</extra>"))
+    fig.add_trace(go.Scatter(
+        y=list(wide.index), x=scale * wide["change"].to_numpy(), mode="markers",
+        name="total change", marker={"symbol": "diamond", "size": 10, "color": "#222"},
+        hovertemplate="%{y}: total %{x:+.2f}<extra></extra>"))
+    fig.update_layout(barmode="relative", legend={"orientation": "h", "y": -0.12},
+                      margin={"l": 70})
+    fig.update_xaxes(title=f"contribution to the change of {measure}, {first}–{last}, {unit}",
+                     zeroline=True, zerolinecolor="#444")
+    what = {"dva_share": "the domestic value-added share of gross exports"}.get(
+        measure, measure)
+    chart = Chart(
+        "why-changed", f"Why {what} changed, {first}–{last}", fig,
+        guide=(f"Each bar splits the change of {what} from {first} to {last} (the diamond) "
+               "into the contributions of its drivers: value added per unit of output in "
+               "every industry (v), the input requirements per unit of output (technology), "
+               "where those inputs are bought (sourcing: home or abroad, and from whom), and "
+               "the level, destination mix and product mix of world final demand. Bars to the "
+               "right raised it, bars to the left lowered it; they add up exactly to the "
+               "diamond. Each contribution is the average of the two polar decompositions. "
+               "The tables are in current prices, so price changes (exchange rates included) "
+               "are part of every contribution."),
+        citation=SDA_CITE, caveat=caveat_for(frame, list(wide.index)), sheets=(sheet,))
+    table = wide.rename(columns={"start": str(first), "end": str(last),
+                                 **{f: SDA_FACTORS.get(f, f) for f in factors}})
+    table = (scale * table).reset_index()
+    return Section("why-changed", "8. Why value capture changed", intro=(
+        f"Was it technology and sourcing, value added per unit of output, or final demand? "
+        f"A structural decomposition of the change of {what} between {first} and {last} "
+        "(Dietzenbacher & Los 1998), at current prices. " + coverage_note(frame)),
+        charts=(chart,), tables=(TableBlock(
+            "why-changed-table", f"Contributions, {first}–{last} ({unit})", table,
+            note=("Levels and contributions in " + unit + "; the contributions add up to "
+                  "the change. Current prices: price changes are part of the change.")),))
+
+
+# --------------------------------------------------------------------------- ranges
+RANGES_CITE = ("Each pair of sources on common countries (the others merged into ROW) and the "
+               "broad sectors both show (silkchain.measures.compare; docs/compare.md); DVA share: "
+               "OECD TiVA EXGR_DVASH (METHODS.md §15); participation: Koopman, Powers, Wang & "
+               "Wei (2010), NBER WP 16426 (METHODS.md §8).")
+
+
+def range_table(frame: pd.DataFrame, shown: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per country and measure: each source's value (the report's own source from its
+    first pair), then ``min``, ``max`` and ``spread`` over every harmonised value.
+
+    >>> f = pd.DataFrame({"year": 2020, "country": "A", "measure": "m", "label": "M",
+    ...                   "source": ["s", "t"], "value": [60.0, 70.0],
+    ...                   "compared_with": ["t", "s"]})
+    >>> range_table(f)[["country", "s", "t", "min", "max", "spread"]].to_dict("records")
+    [{'country': 'A', 's': 60.0, 't': 70.0, 'min': 60.0, 'max': 70.0, 'spread': 10.0}]
+    """
+    sub = frame if shown is None else frame[frame["country"].isin(list(shown))]
+    order = list(dict.fromkeys(sub["source"]))
+    first = sub.drop_duplicates(["country", "measure", "source"])
+    wide = first.pivot_table(index=["country", "label"], columns="source", values="value",
+                             sort=False)
+    stats = sub.groupby(["country", "label"], sort=False)["value"].agg(["min", "max"])
+    out = wide.reindex(columns=[s for s in order if s in wide.columns]).join(stats)
+    out["spread"] = out["max"] - out["min"]
+    out.columns.name = None
+    out = out.reset_index().rename(columns={"label": "measure"})
+    if shown is not None:
+        rank = {c: i for i, c in enumerate(shown)}
+        out = out.sort_values(["measure", "country"], key=lambda s: s.map(rank)
+                              if s.name == "country" else s, kind="stable")
+    return out.reset_index(drop=True)
+
+
+def ranges_section(frame: pd.DataFrame, ctx: Context, group_members: Sequence[str]
+                   ) -> Section:
+    """How sure are we: the same headline measures from every source in the store."""
+    import plotly.graph_objects as go
+
+    sheet = ctx.report.add_frame("source_ranges", frame, "Ranges across sources: "
+                                 "silkchain.measures.compare.compare on the report's table and "
+                                 "every other source in the store holding its last year.")
+    sources = list(frame.attrs.get("sources") or dict.fromkeys(frame["source"]))
+    shown = [c for c in dict.fromkeys([*group_members, ctx.hub])
+             if c in set(frame["country"])]
+    table = range_table(frame, shown)
+    charts = []
+    for i, (label, rows) in enumerate(frame[frame["country"].isin(shown)].groupby(
+            "label", sort=False)):
+        stats = rows.groupby("country")["value"].agg(["min", "max"]).sort_values("max")
+        fig = new_figure(height=max(360, 26 * len(stats) + 150))
+        fig.add_trace(go.Scatter(
+            x=[v for lo, hi in zip(stats["min"], stats["max"], strict=True)
+               for v in (lo, hi, None)],
+            y=[c for c in stats.index for _ in range(3)], mode="lines",
+            line={"color": "#bbb", "width": 6}, name="range", hoverinfo="skip"))
+        for k, src in enumerate(sources):
+            pts = rows[rows["source"] == src].drop_duplicates("country").set_index(
+                "country").reindex(stats.index).dropna(subset=["value"])
+            fig.add_trace(go.Scatter(
+                x=pts["value"], y=list(pts.index), mode="markers", name=src,
+                marker={"size": 10, "color": colour(k), "symbol": "circle" if k == 0
+                        else "diamond"},
+                hovertemplate=f"{src} %{{y}}: %{{x:.1f}}<extra></extra>"))
+        fig.update_xaxes(title=label)
+        fig.update_layout(legend={"orientation": "h", "y": -0.12}, margin={"l": 70})
+        charts.append(Chart(
+            f"ranges-{i + 1}", f"{label}: the range across sources ({ctx.last})", fig,
+            guide=("Each dot is the value from one source, the grey bar the range between "
+                   "the lowest and the highest. Every pair of sources is put on the same "
+                   "countries (the others merged into one rest of the world) and the broad "
+                   "sectors both show, so differences come from the sources' data, not from "
+                   "their classifications. A long bar means the number depends on the "
+                   "source: quote the range, not one value."),
+            citation=RANGES_CITE, sheets=(sheet,)))
+    return Section("ranges", "How sure are we? Ranges across sources", intro=(
+        f"The store holds {len(sources)} sources with {ctx.last}: {', '.join(sources)}. "
+        "The same indicator can differ a lot between releases; these are the headline "
+        "measures from each, side by side."), charts=tuple(charts),
+        tables=(TableBlock("ranges-table", f"Ranges across sources, {ctx.last}", table,
+                           note="min, max and spread over every harmonised value; the "
+                                "report's own source is shown from its first pair."),))
