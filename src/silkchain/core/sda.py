@@ -67,7 +67,13 @@ from itertools import combinations
 
 import numpy as np
 
-from silkchain.core.blocks import FloatArray, country_column_mask, country_index
+from silkchain.core.blocks import (
+    FloatArray,
+    country_column_mask,
+    country_index,
+    safe_ratio,
+    sum_by_country,
+)
 from silkchain.core.leontief import LeontiefSolver
 
 __all__ = [
@@ -235,15 +241,6 @@ class System:
         return np.asarray(self.solver.solve_left(Vc))
 
 
-def _ratio(a: FloatArray, b: FloatArray) -> FloatArray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(b != 0, a / np.where(b != 0, b, 1.0), np.nan)
-
-
-def _by_country(a: FloatArray, G: int, N: int) -> FloatArray:
-    return np.asarray(a.reshape(G, N, *a.shape[1:]).sum(axis=1))
-
-
 def _dva_parts(s: System, level: str) -> tuple[FloatArray, FloatArray]:
     """Domestic value added in gross exports (KWW T1-T6, BM DC) and gross exports."""
     W = s.origin()
@@ -251,10 +248,10 @@ def _dva_parts(s: System, level: str) -> tuple[FloatArray, FloatArray]:
     c = country_index(s.G, s.N)
     dom = W[c, np.arange(s.G * s.N)]  # V_s B_ss column sums for j in s
     if level == "country":
-        return _by_country(dom * E, s.G, s.N), _by_country(E, s.G, s.N)
+        return sum_by_country(dom * E, s.G, s.N), sum_by_country(E, s.G, s.N)
     if level == "sector":
         return dom * E, E
-    return _by_country(dom[:, None] * ESR, s.G, s.N), _by_country(ESR, s.G, s.N)
+    return sum_by_country(dom[:, None] * ESR, s.G, s.N), sum_by_country(ESR, s.G, s.N)
 
 
 def _dva(s: System, level: str) -> FloatArray:
@@ -263,12 +260,12 @@ def _dva(s: System, level: str) -> FloatArray:
 
 def _dva_share(s: System, level: str) -> FloatArray:
     num, den = _dva_parts(s, level)
-    return _ratio(num, den).ravel()
+    return safe_ratio(num, den).ravel()
 
 
 def _fva_share(s: System, level: str) -> FloatArray:
     num, den = _dva_parts(s, level)
-    return _ratio(den - num, den).ravel()
+    return safe_ratio(den - num, den).ravel()
 
 
 def _vby(s: System) -> FloatArray:
@@ -281,14 +278,14 @@ def _vax(s: System, level: str) -> FloatArray:
     own = country_column_mask(s.G, s.N)
     if level == "sector":
         return np.where(own, 0.0, VBY).sum(axis=1)
-    M = _by_country(VBY, s.G, s.N)
+    M = sum_by_country(VBY, s.G, s.N)
     if level == "country":
         return M.sum(axis=1) - np.diag(M)
     return M.ravel()
 
 
 def _va_destination(s: System, level: str) -> FloatArray:
-    M = _by_country(_vby(s), s.G, s.N)
+    M = sum_by_country(_vby(s), s.G, s.N)
     return M.sum(axis=1) if level == "country" else M.ravel()
 
 
@@ -302,8 +299,8 @@ def _participation(s: System, level: str) -> FloatArray:
     IV = (W * foreign_col * E[None, :]).sum(axis=1)
     dom = W[c, np.arange(G * N)]
     colsum = W.sum(axis=0)
-    FV = _by_country((colsum - dom) * E, G, N)
-    return _ratio(IV + FV, _by_country(E, G, N))
+    FV = sum_by_country((colsum - dom) * E, G, N)
+    return safe_ratio(IV + FV, sum_by_country(E, G, N))
 
 
 #: SDA measures: name -> (function(system, level), levels, description).

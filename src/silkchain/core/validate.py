@@ -117,36 +117,31 @@ def check_row_balance(
     row_totals: FloatArray, x: FloatArray, names: Sequence[str], tol: FloatArray
 ) -> list[str]:
     """Problems where ``Z u + Y u`` differs from ``x`` by more than ``tol``."""
-    gap = row_totals - x
-    bad = np.flatnonzero(np.abs(gap) > tol)
-    if bad.size == 0:
-        return []
-    order = bad[np.argsort(-np.abs(gap[bad]))]
-    items = [
-        f"{names[i]}: row total {_fmt(row_totals[i])}, gross output {_fmt(x[i])}"
-        for i in order[:_MAX_LISTED]
-    ]
-    return [
-        f"rows out of balance in {bad.size} of {x.size} industries (largest gaps first): "
-        f"{_listing(items, bad.size)}"
-    ]
+    return _balance("row", row_totals, x, names, tol)
 
 
 def check_column_balance(
     col_totals: FloatArray, x: FloatArray, names: Sequence[str], tol: FloatArray
 ) -> list[str]:
     """Problems where ``u'Z + u'V`` differs from ``x`` by more than ``tol``."""
-    gap = col_totals - x
+    return _balance("column", col_totals, x, names, tol)
+
+
+def _balance(
+    what: str, totals: FloatArray, x: FloatArray, names: Sequence[str], tol: FloatArray
+) -> list[str]:
+    """One problem listing the ``what`` (row/column) totals off ``x``, largest gaps first."""
+    gap = totals - x
     bad = np.flatnonzero(np.abs(gap) > tol)
     if bad.size == 0:
         return []
     order = bad[np.argsort(-np.abs(gap[bad]))]
     items = [
-        f"{names[i]}: column total {_fmt(col_totals[i])}, gross output {_fmt(x[i])}"
+        f"{names[i]}: {what} total {_fmt(totals[i])}, gross output {_fmt(x[i])}"
         for i in order[:_MAX_LISTED]
     ]
     return [
-        f"columns out of balance in {bad.size} of {x.size} industries (largest gaps first): "
+        f"{what}s out of balance in {bad.size} of {x.size} industries (largest gaps first): "
         f"{_listing(items, bad.size)}"
     ]
 
