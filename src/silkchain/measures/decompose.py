@@ -8,24 +8,9 @@ Mancini (§6). The labelled functions live in
 :mod:`silkchain.measures.borin_mancini`; :func:`leontief`, :func:`vax`,
 :func:`kww` and :func:`wwz` are re-exported here under their historical path.
 
-Frames are long, with the columns the level has, in this order:
-
-==============  ===========================================================
-method, level   columns
-==============  ===========================================================
-kww             ``exporter, term, value``
-wwz             ``exporter, sector, importer, term, value`` (own-country
-                cells left out); ``level="sector"`` sums over importers,
-                ``"country"`` over sectors and importers
-vax country     ``exporter, term, value``
-vax bilateral   ``exporter, importer, term, value`` (``importer != exporter``)
-vax sector      ``exporter, sector, term, value`` (sector of value-added origin)
-leontief        ``source_country, source_sector, country, sector, term, value``
-                (``sector`` level; ``country`` level drops the two sector
-                columns; ``post="final_demand"`` has no using ``sector``:
-                ``country`` is the country of final demand)
-==============  ===========================================================
-
+Frames are long, with the columns the level has (the table of
+:mod:`silkchain.measures.value_added` for Leontief, VAX, KWW and WWZ;
+:mod:`silkchain.measures.borin_mancini` for Borin & Mancini).
 Country labels are the table's codes, sector labels its short sector codes.
 Term names follow METHODS.md: decompr's names for KWW and WWZ.
 """

@@ -150,18 +150,14 @@ def wwyz(table: MRIOTable, level: Level = "country") -> pd.DataFrame:
     fwd, bwd, va, y = t.forward, t.backward, t.va, t.y
     if level == "country":
         fwd, bwd, va, y = (by_country(a, table) for a in (fwd, bwd, va, y))
-    cols: dict[str, FloatArray] = {"va": va}
-    for k, name in enumerate(WWYZ_TERMS):
-        cols[f"V_{name}"] = fwd[:, k]
-    cols["V_GVC"] = fwd[:, 2] + fwd[:, 3]
-    cols["forward_simple"] = safe_ratio(fwd[:, 2], va)
-    cols["forward_complex"] = safe_ratio(fwd[:, 3], va)
-    cols["forward"] = safe_ratio(cols["V_GVC"], va)
-    cols["y"] = y
-    for k, name in enumerate(WWYZ_TERMS):
-        cols[f"Y_{name}"] = bwd[:, k]
-    cols["Y_GVC"] = bwd[:, 2] + bwd[:, 3]
-    cols["backward_simple"] = safe_ratio(bwd[:, 2], y)
-    cols["backward_complex"] = safe_ratio(bwd[:, 3], y)
-    cols["backward"] = safe_ratio(cols["Y_GVC"], y)
+    cols: dict[str, FloatArray] = {}
+    for total, prefix, parts, side in (("va", "V", fwd, "forward"), ("y", "Y", bwd, "backward")):
+        base = va if total == "va" else y
+        cols[total] = base
+        for k, name in enumerate(WWYZ_TERMS):
+            cols[f"{prefix}_{name}"] = parts[:, k]
+        cols[f"{prefix}_GVC"] = parts[:, 2] + parts[:, 3]
+        cols[f"{side}_simple"] = safe_ratio(parts[:, 2], base)
+        cols[f"{side}_complex"] = safe_ratio(parts[:, 3], base)
+        cols[side] = safe_ratio(cols[f"{prefix}_GVC"], base)
     return level_frame(cols, table, level)
