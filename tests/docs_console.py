@@ -15,7 +15,8 @@ A fenced block whose info string is ``console`` holds commands and what they pri
 * A plain ``silkchain ARGS`` command runs in this process through the Typer app; a
   command with a pipe, a redirection or another program (``head``, ``cat``) runs in
   ``bash`` with the package's ``silkchain`` first on ``PATH``.
-* A command that exits with a non-zero code must show its ``error:`` line.
+* A command that exits with a non-zero code shows its ``error:`` line or ends with the
+  comment ``# exit code N``.
 * Commands run in a temporary working folder holding a copy of ``docs/examples``, with
   an empty temporary store (``SILKCHAIN_HOME``), no colour and an 80-column width; the
   commands of one page share the folder, so a page can write a file and read it back.
@@ -142,9 +143,9 @@ def run(command: Command, work: Path, env: dict[str, str]) -> tuple[int, str]:
         bindir = str(Path(sys.executable).parent)
         full = {**os.environ, **env, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
         full.pop("FORCE_COLOR", None)
-        done = subprocess.run(["bash", "-c", command.line], cwd=work, env=full,
-                              capture_output=True, text=True, timeout=300)
-        code, printed = done.returncode, done.stdout + done.stderr
+        done = subprocess.run(["bash", "-c", command.line], cwd=work, env=full, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
+        code, printed = done.returncode, done.stdout
     return code, normalise(printed, work, env)
 
 
@@ -181,6 +182,9 @@ def check(command: Command, code: int, got: str) -> str | None:
     if not matches(command.want, got):
         return (f"`$ {command.line}` printed something else.\n--- the page shows:\n"
                 f"{command.want}--- it printed (exit code {code}):\n{got}")
-    if code != 0 and not any(line.startswith("error:") for line in command.want.splitlines()):
-        return f"`$ {command.line}` exited with code {code}; a failing example shows its error:"
+    shown = (any(line.startswith("error:") for line in command.want.splitlines())
+             or f"# exit code {code}" in command.line)
+    if code != 0 and not shown:
+        return (f"`$ {command.line}` exited with code {code}; a failing example shows its "
+                f"`error:` line or ends with the comment `# exit code {code}`")
     return None
