@@ -103,7 +103,7 @@ def check_cmd(
 
     with user_errors():
         sc = Scenario.from_yaml(spec)
-    out.print(sc.to_yaml(), highlight=False, markup=False)
+    out.print(sc.to_yaml().rstrip("\n"), highlight=False, markup=False)
     out.print(f"sha256: {sc.sha256}", highlight=False)
 
 
