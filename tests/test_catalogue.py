@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from silkchain import read
 from silkchain.bri import answers as ba
 from silkchain.bri.position import position
 from silkchain.cli.app import build_app
@@ -124,7 +125,8 @@ def test_entries_are_checked_and_names_cannot_clash():
 def test_every_entry_declares_what_its_function_returns(wiod2011, name):
     m = catalogue.MEASURES[name]
     for level in m.levels:
-        f = m.compute(wiod2011, level)
+        f = (m.compute(wiod2011, level) if m.tables == 1 else
+             m.compute_pair(read("wiod2013:2010"), wiod2011, level))
         key = [c for c in f.columns if c not in ("measure", "term", "value")]
         assert tuple(key) == tuple(m.columns[level]), (name, level)
         col = "term" if "term" in f.columns else "measure"
@@ -155,3 +157,28 @@ def test_a_dummy_answer_gets_a_command_and_a_dashboard_entry(tmp_path):
         ba.unregister("dummy_answer")
         build_app.cache_clear()
     assert "dummy_answer" not in [a["name"] for a in analyses.ANSWERS]
+
+
+def test_sda_measures_are_in_the_catalogue_and_one_table_consumers_skip_them(wiod2011):
+    from silkchain.dashboard.catalogue import MEASURES as DASHBOARD
+    from silkchain.measures.sda import MEASURES as SDA
+    from silkchain.measures.sda import sda
+
+    two = {n for n, m in catalogue.MEASURES.items() if m.tables == 2}
+    assert two == {f"sda_{k}" for k in SDA}
+    assert all(catalogue.MEASURES[n].kind == "change" for n in two)
+    assert not two & set(catalogue.ONE_TABLE) and not two & set(catalogue.names())
+    assert "sda_dva_share_sector" in catalogue.names(2)
+    for consumer in (choices(), known(), DASHBOARD, methods(), panel_measures()):
+        assert not two & set(consumer), consumer
+    m, level = catalogue.resolve("sda_dva_share", tables=2)
+    a = read("wiod2013:2010")
+    pd.testing.assert_frame_equal(m.compute_pair(a, wiod2011, level), sda(a, wiod2011))
+    with pytest.raises(MeasureError, match="'sda_vax' takes 2 tables, not 1"):
+        catalogue.resolve("sda_vax")
+    with pytest.raises(MeasureError, match="compares two tables; use compute_pair"):
+        m.compute(wiod2011)
+    with pytest.raises(MeasureError, match="of kind 'change', and only it"):
+        catalogue.Measure("x", "X", dummy, ("country",), {"country": ("country",)}, ("a",),
+                          "u", "c", "§1", tables=2)
+

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from silkchain.cli.app import build_app
 from silkchain.io.registry import write
-from silkchain.measures.catalogue import MEASURES
+from silkchain.measures.catalogue import ONE_TABLE
 from silkchain.measures.indicators import choices, indicators
 from silkchain.measures.participation import koopman
 
@@ -106,7 +106,7 @@ def test_dispatcher_api(leather):
     assert f.attrs["koopman_kww"]["variant"] == "kww"
     assert set(f.loc[f.measure == "apl.APL", "partner"]) <= {
         f"{c}/{s}" for c in leather.labels.countries for s in leather.labels.sectors}
-    assert len(choices()) > 40 and set(MEASURES) <= set(choices())
+    assert len(choices()) > 40 and set(ONE_TABLE) <= set(choices())
     from silkchain.errors import MeasureError
 
     with pytest.raises(MeasureError, match=r"no measure named; valid: bm"):

@@ -60,8 +60,10 @@ def _view(m: catalogue.Measure) -> Measure:
 
 
 def offered(m: catalogue.Measure) -> bool:
-    """Whether the dashboard offers ``m``: a country level with one country column."""
-    return "country" in m.levels and tuple(m.columns["country"]) in _COUNTRY_COLUMNS
+    """Whether the dashboard offers ``m`` among the measures of one table: a country level
+    with one country column (the SDA measures, of two tables, have their own panel)."""
+    return (m.tables == 1 and "country" in m.levels
+            and tuple(m.columns["country"]) in _COUNTRY_COLUMNS)
 
 
 class _Offered(Mapping[str, Measure]):

@@ -26,7 +26,7 @@ example ``koopman_sector``) any other level it supports (:func:`resolve`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -39,6 +39,7 @@ from silkchain.measures import exposure as mexp
 from silkchain.measures import participation as mp
 from silkchain.measures import positioning as mpos
 from silkchain.measures import rca as mrca
+from silkchain.measures import sda as msda
 from silkchain.measures import tiva as mt
 from silkchain.measures import totals as mtot
 from silkchain.measures import value_added as mva
@@ -47,12 +48,12 @@ from silkchain.measures.registry import Registry
 from silkchain.measures.tidy import table_currency, tidy
 from silkchain.table import MRIOTable
 
-__all__ = ["MEASURES", "Measure", "names", "of_kind", "per_table", "register", "resolve",
-           "unregister"]
+__all__ = ["MEASURES", "ONE_TABLE", "Measure", "names", "of_kind", "per_table", "register",
+           "resolve", "unregister"]
 
-#: Kinds of measure: decompositions of gross exports (the ``decompose`` methods) and
-#: indicators (everything else).
-KINDS = ("decomposition", "indicator")
+#: Kinds of measure: decompositions of gross exports (the ``decompose`` methods),
+#: indicators, and changes between two tables (structural decomposition; ``tables=2``).
+KINDS = ("decomposition", "indicator", "change")
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,12 @@ class Measure:
         The term a chart shows first (default: the first term).
     docs : str
         The docs page (``docs/measures/....md``).
+    tables : {1, 2}
+        Tables the function takes: ``function(table, ...)`` or, for a change between
+        two tables (SDA), ``function(table_a, table_b, ...)`` (:meth:`compute_pair`).
+        Consumers that take one table (panels, indicators, scenario comparison,
+        dashboard measures) skip measures of two tables: :data:`ONE_TABLE`,
+        :func:`names` and :func:`resolve` hold the one-table ones by default.
     """
 
     name: str
@@ -112,6 +119,7 @@ class Measure:
     units: Mapping[str, str] = field(default_factory=dict)
     default_term: str = ""
     docs: str = ""
+    tables: int = 1
 
     def __post_init__(self) -> None:
         problems = []
@@ -132,6 +140,10 @@ class Measure:
             problems.append("several levels need takes_level=True")
         if not callable(self.function):
             problems.append("function is not callable")
+        if self.tables not in (1, 2):
+            problems.append(f"tables must be 1 or 2, got {self.tables!r}")
+        if (self.tables == 2) != (self.kind == "change"):
+            problems.append("a measure of two tables is of kind 'change', and only it")
         if problems:
             raise MeasureError(f"measure {self.name!r}: " + "; ".join(problems))
 
@@ -172,10 +184,20 @@ class Measure:
         Computed once per table and arguments (:func:`per_table`): every caller on the
         same table object (the Belt and Road answers of one report year) shares it.
         """
+        if self.tables != 1:
+            raise MeasureError(f"measure {self.name!r} compares two tables; use "
+                               "compute_pair(table_a, table_b)")
         kwargs = self.keywords(level, **params)
         key = ("measure", self.name, repr(sorted(kwargs.items())))
         frame = per_table(table, key, lambda: self.function(table, **kwargs))
         return frame.copy(deep=False)  # callers may add columns; the cached frame stays
+
+    def compute_pair(self, table_a: MRIOTable, table_b: MRIOTable, level: str | None = None,
+                     **params: Any) -> pd.DataFrame:
+        """The function's frame for a measure of two tables (``tables=2``), at ``level``."""
+        if self.tables != 2:
+            raise MeasureError(f"measure {self.name!r} takes one table; use compute(table)")
+        return self.function(table_a, table_b, **self.keywords(level, **params))
 
     def tidy(self, table: MRIOTable, level: str | None = None, *, year: int | None = None,
              **params: Any) -> pd.DataFrame:
@@ -187,9 +209,33 @@ class Measure:
         return out
 
 
+class _OneTable(Mapping[str, Measure]):
+    """The registered measures of one table (read from the registry each time)."""
+
+    def __init__(self, entries: dict[str, Measure]) -> None:
+        self._entries = entries
+
+    def __getitem__(self, key: str) -> Measure:
+        m = self._entries[key]
+        if m.tables != 1:
+            raise KeyError(key)
+        return m
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([k for k, m in self._entries.items() if m.tables == 1])
+
+    def __len__(self) -> int:
+        return sum(m.tables == 1 for m in self._entries.values())
+
+    def __repr__(self) -> str:
+        return f"ONE_TABLE({', '.join(self)})"
+
+
 _REGISTRY: dict[str, Measure] = {}
-#: Every registered measure by name, in registration order.
+#: Every registered measure by name, in registration order (SDA's, of two tables, too).
 MEASURES: Mapping[str, Measure] = Registry("MEASURES", _REGISTRY)
+#: The measures of one table: what panels, indicators and scenario comparisons offer.
+ONE_TABLE: Mapping[str, Measure] = _OneTable(_REGISTRY)
 
 
 def register(measure: Measure, *, replace: bool = False) -> Measure:
@@ -200,7 +246,7 @@ def register(measure: Measure, *, replace: bool = False) -> Measure:
     MeasureError
         The name is taken (or clashes with another measure's ``NAME_LEVEL``).
     """
-    taken = set(names())
+    taken = set(names(None))
     new = {measure.name} | {f"{measure.name}_{lv}" for lv in measure.levels[1:]}
     if not replace:
         clash = sorted(new & taken)
@@ -216,26 +262,35 @@ def unregister(name: str) -> None:
     _REGISTRY.pop(name, None)
 
 
-def names() -> dict[str, tuple[str, str]]:
-    """Every accepted name -> ``(measure, level)``: ``NAME`` and ``NAME_LEVEL``."""
+def names(tables: int | None = 1) -> dict[str, tuple[str, str]]:
+    """Every accepted name -> ``(measure, level)``: ``NAME`` and ``NAME_LEVEL``, of the
+    measures of ``tables`` tables (default one; ``None``: all)."""
     out: dict[str, tuple[str, str]] = {}
     for m in _REGISTRY.values():
+        if tables is not None and m.tables != tables:
+            continue
         out[m.name] = (m.name, m.default_level)
         for lv in m.levels[1:]:
             out.setdefault(f"{m.name}_{lv}", (m.name, lv))
     return out
 
 
-def resolve(name: str) -> tuple[Measure, str]:
-    """``(measure, level)`` of a name such as ``"koopman"`` or ``"koopman_sector"``.
+def resolve(name: str, tables: int | None = 1) -> tuple[Measure, str]:
+    """``(measure, level)`` of a name such as ``"koopman"`` or ``"koopman_sector"``
+    (among the measures of ``tables`` tables; ``None``: all).
 
     Raises
     ------
     MeasureError
         Unknown name; the message lists every valid one.
     """
-    known = names()
+    known = names(tables)
     if name not in known:
+        other = names(None).get(name)
+        if other is not None:
+            n = _REGISTRY[other[0]].tables
+            raise MeasureError(f"measure {name!r} takes {n} table{'s' * (n != 1)}, not "
+                               f"{tables}; measures of {tables}: {', '.join(known)}")
         raise MeasureError(f"unknown measure {name!r}; valid: {', '.join(known)}")
     measure, level = known[name]
     return _REGISTRY[measure], level
@@ -391,3 +446,20 @@ for _m in (
             default_term="lt_share", docs="docs/measures/exposure.md"),
 ):
     register(_m)
+
+SDA_CITE = ("Dietzenbacher, E. & Los, B. (1998). Structural decomposition techniques: sense "
+            "and sensitivity. Economic Systems Research 10(4): 307-324, §3; Miller, R. E. & "
+            "Blair, P. D. (2009). Input-Output Analysis, 2nd ed., ch. 13.")
+#: The SDA measures that are shares of gross exports.
+_SDA_SHARES = ("dva_share", "fva_share", "participation")
+_SDA_COLUMNS = ("country", "sector", "partner")
+
+# one entry per SDA measure: a change between two tables (``sda_dva_share``, ...)
+for _name, _desc in msda.MEASURES.items():
+    register(Measure(
+        f"sda_{_name}", f"Structural decomposition of {_name}", msda.sda,
+        msda.LEVELS[_name], dict.fromkeys(msda.LEVELS[_name], _SDA_COLUMNS),
+        ("start", "end", "change", *msda.FACTOR_TITLES), "share" if _name in _SDA_SHARES
+        else "table currency", SDA_CITE, "§17",
+        f"contributions of v, technology, sourcing and final demand to the change of: {_desc}",
+        kind="change", options={"measure": _name}, tables=2, docs="docs/measures/sda.md"))

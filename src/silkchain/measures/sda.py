@@ -32,10 +32,15 @@ from silkchain.core import sda as core
 from silkchain.errors import LabelMismatchError, MeasureError
 from silkchain.table import MRIOTable
 
-__all__ = ["FACTOR_TITLES", "MEASURES", "deflate", "read_deflator", "sda"]
+__all__ = ["FACTOR_TITLES", "LEVELS", "MEASURES", "deflate", "read_deflator", "sda"]
 
-#: The SDA measures (name -> description) and their levels.
+#: The SDA measures (name -> description); each is also in the measure catalogue as
+#: ``sda_<name>``, a measure of two tables
+#: (:data:`silkchain.measures.catalogue.MEASURES`).
 MEASURES: dict[str, str] = {name: desc for name, (_, _, desc) in core.MEASURES.items()}
+#: The levels of each SDA measure, the first the default.
+LEVELS: dict[str, tuple[str, ...]] = {name: tuple(levels)
+                                      for name, (_, levels, _) in core.MEASURES.items()}
 #: Plain-language names of the factors (reports, dashboard).
 FACTOR_TITLES: dict[str, str] = {
     "v": "value-added coefficients",

@@ -38,7 +38,7 @@ import pandas as pd
 from silkchain.core.blocks import FloatArray, sum_by_country
 from silkchain.core.prices import basket_prices, producer_prices
 from silkchain.errors import MeasureError
-from silkchain.measures.catalogue import MEASURES
+from silkchain.measures.catalogue import ONE_TABLE as MEASURES  # one table each
 from silkchain.measures.tidy import TABLE_CURRENCY, TOTAL, table_currency, tidy
 from silkchain.scenarios.operations import value_added
 from silkchain.table import MRIOTable
