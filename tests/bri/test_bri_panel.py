@@ -343,3 +343,25 @@ def test_a_sequential_panel_uses_one_blas_thread_on_a_busy_machine(monkeypatch, 
     monkeypatch.setattr(panel_module, "_compute_year", spy)
     panel(small_panel, "wwyz", scheduler="sync")
     assert seen == [threads, threads]
+
+
+def test_panel_file_has_a_unit_column(tmp_path):
+    from silkchain.cli.app import build_app
+
+    out = tmp_path / "k.csv"
+    r = CliRunner().invoke(build_app(), ["panel", "wiod2013", "-m", "koopman", "--years",
+                                         "2011", "--scheduler", "sync", "--no-cache", "-o",
+                                         str(out)])
+    assert r.exit_code == 0, r.output
+    f = pd.read_csv(out)
+    assert list(f.columns) == [*PANEL_COLUMNS, "unit"]
+    units = f.groupby("measure")["unit"].first()
+    assert units["IV"] == units["E"] == "USD millions"
+    assert units["participation"] == "share of gross exports"
+    assert units["position"] == "log index"
+    r = CliRunner().invoke(build_app(), ["panel", "wiod2013", "-m", "exposure", "-m",
+                                         "exposure_sales", "--years", "2011", "--scheduler",
+                                         "sync", "-o", str(tmp_path / "e.csv")])
+    assert r.exit_code == 1 and not (tmp_path / "e.csv").exists()
+    assert "exposure and exposure_sales have terms of the same name in different units " \
+        "(fv, lt, foreign_fv, foreign_lt); compute them separately" in r.stderr

@@ -11,7 +11,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from silkchain.cli.common import console, fail, user_errors, write_frame
-from silkchain.measures.catalogue import names
+from silkchain.measures.catalogue import names, term_units
+from silkchain.measures.tidy import TABLE_CURRENCY, table_currency
 
 SCHEDULER_HELP = ("Address of an existing dask.distributed scheduler (tcp://HOST:PORT); "
                   "default: a local cluster of 2 workers for this run; 'sync' runs without "
@@ -78,13 +79,15 @@ def panel_cmd(
 ) -> None:
     """Compute MEASURE for every year of SOURCE in parallel and write one tidy file.
 
-    Columns: year, country, sector, partner, measure, value.
+    Columns: year, country, sector, partner, measure, value, unit.
     """
     from silkchain.panel import panel
 
     params = parse_params(param)
     if params and len(measure) > 1:
         raise fail("--param applies to one measure; run one --measure at a time with --param")
+    with user_errors():
+        units = term_units(measure)  # refuses measures whose terms would mix units
     with user_errors(), year_progress(f"{'+'.join(measure)} on {source}") as progress:
         if output.suffix.lower() == ".xlsx":  # refuse before computing, not after
             from silkchain.io.write import check_excel_rows
@@ -95,11 +98,28 @@ def panel_cmd(
         frame = panel(source, measure if len(measure) > 1 else measure[0], years=years,
                       scheduler=scheduler, params=params or None, cache=cache,
                       progress=progress)
+    with user_errors():
+        frame = with_units(frame, source, units)
     write_frame(frame, output, sheet="panel")
     where = "cache" if frame.attrs.get("cached") else (scheduler or "local cluster")
     n = frame["year"].nunique()
     console.print(f"wrote {len(frame):,} rows ({n} year{'s' * (n != 1)}, from {where}) "
                   f"to {output}", highlight=False)
+
+
+def with_units(frame: Any, source: str, units: dict[str, str]) -> Any:
+    """The panel with a last column ``unit`` (amounts in the currency of SOURCE's tables)."""
+    if TABLE_CURRENCY in units.values() and len(frame):
+        from silkchain.io.registry import read
+        from silkchain.panel import resolve_source
+
+        first = next(iter(resolve_source(source, [int(frame["year"].min())]).values()))
+        currency = table_currency(read(first).meta)
+        if currency:
+            units = {t: currency if u == TABLE_CURRENCY else u for t, u in units.items()}
+    out = frame.assign(unit=frame["measure"].map(units).fillna(""))
+    out.attrs.update(frame.attrs)
+    return out
 
 
 def register(app: typer.Typer) -> None:

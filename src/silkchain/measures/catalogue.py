@@ -26,7 +26,7 @@ example ``koopman_sector``) any other level it supports (:func:`resolve`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -45,7 +45,7 @@ from silkchain.measures import totals as mtot
 from silkchain.measures import value_added as mva
 from silkchain.measures.cache import per_table
 from silkchain.measures.registry import Registry
-from silkchain.measures.tidy import table_currency, tidy
+from silkchain.measures.tidy import TABLE_CURRENCY, table_currency, tidy
 from silkchain.table import MRIOTable
 
 __all__ = ["MEASURES", "ONE_TABLE", "Measure", "names", "of_kind", "per_table", "register",
@@ -294,6 +294,40 @@ def resolve(name: str, tables: int | None = 1) -> tuple[Measure, str]:
         raise MeasureError(f"unknown measure {name!r}; valid: {', '.join(known)}")
     measure, level = known[name]
     return _REGISTRY[measure], level
+
+
+def term_units(names: Sequence[str], currency: str | None = None) -> dict[str, str]:
+    """Term -> unit of the terms of the named measures (``currency`` for amounts).
+
+    For frames whose ``measure`` column holds bare terms (panels). Two named
+    measures whose common term has different units cannot share one frame.
+
+    >>> term_units(["koopman"], "USD millions")["participation"]
+    'share of gross exports'
+    >>> term_units(["koopman"], "USD millions")["IV"]
+    'USD millions'
+    >>> term_units(["exposure", "exposure_sales"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    silkchain.errors.MeasureError: exposure and exposure_sales have terms of the same name ...
+    """
+    units: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    clash: dict[tuple[str, str], list[str]] = {}
+    for name in names:
+        m, _ = resolve(name, None)
+        for term in m.terms:
+            unit = m.unit_of(term)
+            unit = currency if currency and unit == TABLE_CURRENCY else unit
+            if term in units and units[term] != unit:
+                clash.setdefault((owner[term], name), []).append(term)
+            units.setdefault(term, unit)
+            owner.setdefault(term, name)
+    if clash:
+        raise MeasureError("; ".join(
+            f"{a} and {b} have terms of the same name in different units ({', '.join(t)})"
+            for (a, b), t in clash.items()) + "; compute them separately")
+    return units
 
 
 def of_kind(kind: str) -> dict[str, Measure]:
