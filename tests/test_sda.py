@@ -223,7 +223,8 @@ def test_cli_sda(tmp_path):
     assert res.exit_code == 0, res.output
     assert "current prices" in res.output and "wrote 54 rows" in res.output
     f = pd.read_csv(out)
-    assert f.columns.tolist() == ["country", "sector", "partner", "term", "value"]
+    assert f.columns.tolist() == ["country", "sector", "partner", "term", "value", "unit"]
+    assert set(f["unit"]) == {"table currency"}  # the random tables do not name a currency
     res = CliRunner().invoke(build_app(), ["sda", str(a), str(b), "--measure", "gdp",
                                            "-o", str(out)])
     assert res.exit_code == 1 and "unknown SDA measure 'gdp'" in res.output

@@ -10,7 +10,9 @@ import typer
 
 from silkchain.cli.common import TABLE_HELP, console, fail, user_errors, with_progress, write_frame
 from silkchain.io.registry import read
+from silkchain.measures.catalogue import MEASURES as CATALOGUE
 from silkchain.measures.sda import MEASURES
+from silkchain.measures.tidy import TABLE_CURRENCY, table_currency
 
 MEASURE_HELP = "; ".join(f"{k}: {v}" for k, v in MEASURES.items())
 
@@ -34,7 +36,8 @@ def sda_cmd(
     table_a: Annotated[str, typer.Argument(metavar="TABLE_A", help="Start: " + TABLE_HELP)],
     table_b: Annotated[str, typer.Argument(metavar="TABLE_B", help="End: " + TABLE_HELP)],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output file: .csv, .parquet "
-                                         "or .xlsx (country, sector, partner, term, value).")],
+                                         "or .xlsx (country, sector, partner, term, value, "
+                                         "unit).")],
     measure: Annotated[str, typer.Option(help=MEASURE_HELP)] = "dva_share",
     level: Annotated[Level, typer.Option(help="country, sector or bilateral.")
                      ] = Level.country,
@@ -71,6 +74,9 @@ def sda_cmd(
             f"{measure} decomposition ({method.value})", sda, a, b, measure,
             level=level.value, method=method.value, split_b=split_b,
             deflator=None if deflator is None else str(deflator))
+    unit = CATALOGUE[f"sda_{measure}"].unit
+    currency = table_currency(a.meta)
+    frame = frame.assign(unit=currency if currency and unit == TABLE_CURRENCY else unit)
     write_frame(frame, output, sheet="sda")
     console.print(f"{measure} from {frame.attrs['start']} to {frame.attrs['end']}, "
                   f"{frame.attrs['prices']}", highlight=False, soft_wrap=True)
