@@ -22,7 +22,7 @@ from .shared import YEARS, small_report
 EXPECTED_CHARTS = ["value-capture", "value-capture-world", "participation-position",
                    "participation-gains", "position-china", "hub-fva", "hub-absorbed",
                    "regional-global", "va-sankey", "va-pagerank", "smile", "tech-mix",
-                   "upgrading", "why-changed", "scenario", "reshoring"]
+                   "upgrading", "exposure", "why-changed", "scenario", "reshoring"]
 
 
 @pytest.fixture(scope="module")

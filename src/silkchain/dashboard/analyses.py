@@ -13,12 +13,13 @@ from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import Body, FastAPI, Path, Query
+from fastapi.responses import Response
 
 from silkchain.bri.answers import ANSWERS as ANSWER_CATALOGUE
 from silkchain.bri.answers import Answer
 from silkchain.dashboard import service as svc
 from silkchain.dashboard.jobs import JobQueue
-from silkchain.dashboard.models import BriRequest, ScenarioRequest
+from silkchain.dashboard.models import BriRequest, ScenarioRequest, SdaRequest
 
 #: Most steps a scenario posted to the API may have, and the largest spec (bytes of JSON).
 MAX_STEPS = 10
@@ -92,6 +93,63 @@ def answer_chart(name: str, frame: pd.DataFrame, panel: svc.Panel, years: list[i
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+
+
+def _table(frame: pd.DataFrame) -> dict[str, Any]:
+    """A frame as ``{"columns", "rows"}`` (NaN as null) for the page's tables."""
+    rows = [[None if isinstance(v, float) and v != v else v for v in r]
+            for r in frame.astype(object).itertuples(index=False)]
+    return {"columns": [str(c) for c in frame.columns], "rows": rows}
+
+
+# --------------------------------------------------------------------------- SDA panel
+def sda_measures() -> list[dict[str, str]]:
+    """The measures the SDA panel offers: the catalogue's SDA measures (two tables)."""
+    from silkchain.measures.catalogue import MEASURES
+
+    return [{"name": m.options["measure"], "title": m.description}
+            for m in MEASURES.values() if m.tables == 2]
+
+
+def check_sda(panel: svc.Panel, start: int, end: int, measure: str) -> None:
+    """Two years of ``panel``, the first before the last, and a known SDA measure."""
+    from silkchain.measures.sda import MEASURES
+
+    svc.check_year(panel, start)
+    svc.check_year(panel, end)
+    if start >= end:
+        raise svc.RequestProblem(f"the first year ({start}) must be before the last ({end})")
+    if measure not in MEASURES:
+        raise svc.RequestProblem(f"unknown SDA measure {measure!r:.40}; available: "
+                                 f"{', '.join(MEASURES)}")
+
+
+def run_sda(panel: svc.Panel, start: int, end: int, group: str, measure: str
+            ) -> pd.DataFrame:
+    """The answer ``why_changed`` on two years (checked first)."""
+    check_sda(panel, start, end, measure)
+    svc.group_mapping(group, panel)
+    return ANSWER_CATALOGUE["why_changed"].function(
+        panel.name, group=group, years=[start, end], scheduler="sync", measure=measure,
+        **ANSWER_CATALOGUE["why_changed"].arguments(hub="CHN"))
+
+
+def sda_view(frame: pd.DataFrame, panel: svc.Panel, start: int, end: int, group: str
+             ) -> dict[str, Any]:
+    """Chart and table of an SDA frame, drawn as the report draws them."""
+    from silkchain.dashboard.figures import with_names
+    from silkchain.report import sections as sec
+    from silkchain.report.document import Report
+
+    ctx = sec.Context(group=group, hub="CHN", years=[start, end],
+                      report=Report(title="", subtitle=""))
+    section = sec.why_changed_section(frame, ctx)
+    chart = section.charts[0]
+    return {"figure": with_names(json.loads(chart.figure.to_json()), svc.country_names(panel)),
+            "title": chart.title, "guide": chart.guide, "citation": chart.citation,
+            "caveat": chart.caveat, "table": _table(section.tables[0].frame),
+            "note": section.tables[0].note,
+            "caveats": list(frame.attrs.get("caveats", []))}
 
 
 # --------------------------------------------------------------------------- scenario
@@ -225,6 +283,42 @@ def register_analyses(app: FastAPI, jobs: JobQueue) -> None:
             return answer_chart(req.answer, frame, panel, years, req.group)
 
         return jobs.submit("bri", work, total=steps).public()
+
+    @app.get("/api/sda/measures", tags=["sda"])
+    def sda_measure_list() -> list[dict[str, str]]:
+        """The measures whose change the SDA panel decomposes."""
+        return sda_measures()
+
+    @app.post("/api/jobs/sda", tags=["jobs"], status_code=202)
+    def sda_job(req: Annotated[SdaRequest, Body()]) -> dict[str, Any]:
+        """Decompose the change of a measure between two years in the background (structural
+        decomposition, average of the polar decompositions); poll ``/api/jobs/{id}``."""
+        panel = svc.check_dataset(req.dataset)
+        check_sda(panel, req.start, req.end, req.measure)
+        svc.group_mapping(req.group, panel)
+
+        def work(progress: Callable[[int, int, str], None]) -> dict[str, Any]:
+            progress(0, 2, f"decomposing {req.measure}, {req.start}-{req.end}")
+            frame = run_sda(panel, req.start, req.end, req.group, req.measure)
+            progress(1, 2, "drawing")
+            return sda_view(frame, panel, req.start, req.end, req.group)
+
+        return jobs.submit("sda", work, total=2).public()
+
+    @app.get("/api/download/sda", tags=["sda"], response_class=Response,
+             responses={200: {"content": {"text/csv": {}}}})
+    def sda_download(dataset: Annotated[str, Query(max_length=64)] = "wiod2013",
+                     start: Annotated[int, Query(ge=1900, le=2100)] = 1995,
+                     end: Annotated[int, Query(ge=1900, le=2100)] = 2011,
+                     group: Annotated[str, Query(max_length=64)] = "bri64",
+                     measure: Annotated[str, Query(max_length=64)] = "dva_share") -> Response:
+        """The decomposition's rows as CSV (``year, country, sector, partner, measure,
+        value``; the factors add up to ``<measure>.change``)."""
+        panel = svc.check_dataset(dataset)
+        frame = run_sda(panel, start, end, group, measure)
+        name = f"sda_{panel.name}_{measure}_{start}-{end}.csv"
+        return Response(frame.to_csv(index=False), media_type="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @app.post("/api/jobs/scenario", tags=["jobs"], status_code=202)
     def scenario_job(req: Annotated[ScenarioRequest, Body()]) -> dict[str, Any]:

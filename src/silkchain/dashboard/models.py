@@ -48,3 +48,14 @@ class ScenarioRequest(BaseModel):
     form: dict[str, Annotated[str, Field(max_length=64)]] | None = Field(
         None, max_length=12, description="The page's form fields: kind, from, to, sector, "
                                          "share, technology.")
+
+
+class SdaRequest(BaseModel):
+    """A structural decomposition between two years of a dataset, for a group's members."""
+
+    model_config = ConfigDict(extra="forbid")
+    dataset: str = Field("wiod2013", min_length=1, max_length=64)
+    start: int = Field(..., ge=1900, le=2100)
+    end: int = Field(..., ge=1900, le=2100)
+    group: str = Field("bri64", min_length=1, max_length=64)
+    measure: str = Field("dva_share", min_length=1, max_length=64)

@@ -33,7 +33,7 @@ def _templates() -> Any:
 def page_context() -> dict[str, Any]:
     """What the page needs to draw its controls."""
     from silkchain import __version__
-    from silkchain.dashboard.analyses import ANSWERS, scenario_form
+    from silkchain.dashboard.analyses import ANSWERS, scenario_form, sda_measures
 
     panels = list(svc.panels().values())
     # the dataset reaching the most recent year (the first listed among equals)
@@ -48,6 +48,7 @@ def page_context() -> dict[str, Any]:
         "version": __version__, "panels": panels, "default": default,
         "countries": countries, "sectors": sectors, "groups": svc.group_names(),
         "measures": measures, "answers": ANSWERS, "scenario": scenario_form(),
+        "sda_measures": sda_measures(),
         "chosen": svc.default_countries(default) if default else [],
         "sector": svc.default_sector(default) if default else "",
     }

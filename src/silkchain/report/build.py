@@ -526,6 +526,7 @@ SECTIONS: dict[str, Callable[[Mapping[str, pd.DataFrame], sec.Context], Section]
     "va_network": lambda f, ctx: sec.network_section(f["va_network"], ctx),
     "smile_curve": lambda f, ctx: sec.smile_section(f["smile_curve"], ctx),
     "upgrading_paths": lambda f, ctx: sec.upgrading_section(f["upgrading_paths"], ctx),
+    "exposure": lambda f, ctx: sec.exposure_section(f["exposure"], ctx),
     "why_changed": lambda f, ctx: sec.why_changed_section(f["why_changed"], ctx),
 }
 

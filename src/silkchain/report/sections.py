@@ -891,6 +891,74 @@ def upgrading_note(dropped: Sequence[str], broad: dict[str, str], ctx: Context) 
 
 
 # --------------------------------------------------------------------------- answer 8
+EXPOSURE_CITE = ("Baldwin, Freeman & Theodorakopoulos (2022), Horses for courses: measuring "
+                 "foreign supply chain exposure, NBER WP 30525, §2–3 (face value from A, "
+                 "look-through from the Leontief inverse; METHODS.md §16).")
+
+
+def exposure_section(frame: pd.DataFrame, ctx: Context) -> Section:
+    """Each member's reliance on the hub's inputs, face value and look-through, last year;
+    the hub's reliance on the group in the table."""
+    import plotly.graph_objects as go
+
+    sheet = ctx.report.add_frame("exposure", frame, "Answer 8, supply-chain exposure: "
+                                 "silkchain.bri.exposure (face-value and look-through "
+                                 "reliance, supply and sales side).")
+    notes = frame.attrs.get("notes") or {}
+    hub = str(notes.get("hub", ctx.hub))
+    last = int(max(frame["year"]))
+    group = frame.attrs.get("group")
+    sub = frame[(frame["year"] == last) & (frame["sector"].fillna("") == "")
+                & (frame["partner"] == hub) & frame["country"].isin(members(frame))]
+    wide = sub.pivot_table(index="country", columns="measure", values="value")
+    wide = wide.sort_values("supply_lt_share")
+    fig = new_figure(height=max(380, 30 * len(wide) + 150))
+    for i, (col, name) in enumerate((("supply_fv_share", "face value (direct inputs)"),
+                                     ("supply_lt_share", "look-through (all stages)"))):
+        if col in wide.columns:
+            fig.add_trace(go.Bar(
+                y=list(wide.index), x=100 * wide[col].to_numpy(), orientation="h", name=name,
+                marker_color=colour(2 * i), hovertemplate="%{y}: %{x:.2f}% of inputs from "
+                + hub + "<extra>" + name + "</extra>"))
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.12},
+                      margin={"l": 70})
+    fig.update_xaxes(title=f"{hub}'s share of all inputs (every supplier, home included), %")
+    chart = Chart(
+        "exposure", f"How much each member relies on {hub}'s inputs ({last})", fig,
+        guide=(f"Face value counts the inputs a member buys directly from {hub}; "
+               f"look-through also counts {hub}'s inputs embodied in what "
+               "it buys from any other supplier, at every stage. Both are shares of all "
+               "inputs, the member's own included. Where look-through is much longer than "
+               f"face value, the reliance on {hub} is hidden in third countries' inputs "
+               "(the hidden-exposure ratio in the table)."),
+        citation=EXPOSURE_CITE, caveat=caveat_for(frame, list(wide.index)), sheets=(sheet,))
+    cols = {"supply_fv_share": "face value, % of inputs",
+            "supply_lt_share": "look-through, % of inputs",
+            "supply_hidden_ratio": "hidden-exposure ratio",
+            "sales_fv_share": f"output sold to {hub}, %",
+            "sales_lt_share": f"output absorbed in {hub}, %"}
+    table = wide.reindex(columns=[c for c in cols if c in wide.columns])[::-1]
+    for c in table.columns:
+        if c != "supply_hidden_ratio":
+            table[c] = 100 * table[c]
+    table = table.rename(columns=cols)
+    table.columns.name = None
+    back = frame[(frame["year"] == last) & (frame["country"] == hub)
+                 & (frame["partner"] == (group or "")) & (frame["sector"].fillna("") == "")]
+    back = back.set_index("measure")["value"]
+    reverse = (f" {hub} relies on the group's members that are countries of the table for "
+               f"{100 * back['supply_fv_share']:.2f}% of its inputs at face value and "
+               f"{100 * back['supply_lt_share']:.2f}% looking through (a lower bound where "
+               "members are inside the rest of the world)."
+               if group and {"supply_fv_share", "supply_lt_share"} <= set(back.index) else "")
+    return Section("exposure", "8. Supply-chain exposure", intro=(
+        f"How exposed are the Belt and Road economies to {hub}, and {hub} to them? "
+        + coverage_note(frame) + reverse), charts=(chart,),
+        tables=(TableBlock("exposure-table", f"Exposure to {hub}, {last}",
+                           table.reset_index(), note="Shares in per cent; the "
+                           "hidden-exposure ratio is look-through over face value."),))
+
+
 SDA_CITE = ("Dietzenbacher & Los (1998), Structural decomposition techniques: sense and "
             "sensitivity, Economic Systems Research 10(4):307–324, §3 (average of the two polar "
             "decompositions); Miller & Blair (2009), Input-Output Analysis, 2nd ed., ch. 13; "
@@ -938,7 +1006,7 @@ def why_changed_section(frame: pd.DataFrame, ctx: Context) -> Section:
     year, for the group's members and the hub (stacked bars, total change marked)."""
     import plotly.graph_objects as go
 
-    sheet = ctx.report.add_frame("why_changed", frame, "Answer 8, why value capture changed: "
+    sheet = ctx.report.add_frame("why_changed", frame, "Answer 9, why value capture changed: "
                                  "silkchain.bri.why_changed (structural decomposition, average "
                                  "of the polar decompositions, current prices).")
     notes = frame.attrs.get("notes") or {}
@@ -982,7 +1050,7 @@ def why_changed_section(frame: pd.DataFrame, ctx: Context) -> Section:
     table = wide.rename(columns={"start": str(first), "end": str(last),
                                  **{f: SDA_FACTORS.get(f, f) for f in factors}})
     table = (scale * table).reset_index()
-    return Section("why-changed", "8. Why value capture changed", intro=(
+    return Section("why-changed", "9. Why value capture changed", intro=(
         f"Was it technology and sourcing, value added per unit of output, or final demand? "
         f"A structural decomposition of the change of {what} between {first} and {last} "
         "(Dietzenbacher & Los 1998), at current prices. " + coverage_note(frame)),

@@ -128,7 +128,7 @@
         var o = document.createElement("option"); o.value = String(y); o.textContent = String(y);
         sel.appendChild(o);
       });
-      var want = years.indexOf(Number(keep)) >= 0 ? keep : String(years[Math.max(years.length + pick, 0)]);
+      var want = years.indexOf(Number(keep)) >= 0 ? keep : String(years[pick >= 0 ? Math.min(pick, years.length - 1) : Math.max(years.length + pick, 0)]);
       sel.value = want;
     });
   }
@@ -177,7 +177,7 @@
   /* ---- the URL keeps the state ---- */
   var KEYS = {dataset: "ds", start: "from", end: "to", countries: "c", group: "g", members: "members",
               measure: "m", variable: "v", "bri-answer": "q", "bri-group": "qg", "bri-start": "qfrom",
-              "bri-end": "qto", "sc-year": "sy", "sc-kind": "sk", "sc-from": "sfrom", "sc-to": "sto",
+              "bri-end": "qto", "sda-measure": "dm", "sda-group": "dg", "sda-start": "dfrom", "sda-end": "dto", "sc-year": "sy", "sc-kind": "sk", "sc-from": "sfrom", "sc-to": "sto",
               "sc-sector": "ss", "sc-share": "sshare", "sc-technology": "stech"};
 
   function value(el) {
@@ -299,6 +299,23 @@
     });
   }
 
+  /* ---- structural decomposition ---- */
+  function runSda() {
+    saveState();
+    var p = {dataset: $("dataset").value, start: Number($("sda-start").value),
+             end: Number($("sda-end").value), group: $("sda-group").value,
+             measure: $("sda-measure").value};
+    runJob("sda", "/api/jobs/sda", p, function (res) {
+      draw("sda-chart", res.figure);
+      if (res.title) { $("sda-chart-title").textContent = res.title; }
+      $("sda-guide").textContent = "How to read it: " + res.guide;
+      $("sda-cite").textContent = "Method: " + res.citation + (res.caveat ? " Caveat: " + res.caveat : "");
+      fillTable("sda-table", res.table);
+      $("sda-csv").href = "/api/download/sda?" + new URLSearchParams(p).toString();
+      $("sda-downloads").hidden = false;
+    });
+  }
+
   /* ---- scenario ---- */
   function kindFields() {
     var extract = $("sc-kind") && $("sc-kind").value === "extract";
@@ -363,6 +380,12 @@
   if ($("bri-run")) {
     $("bri-run").addEventListener("click", runBri);
     ["bri-answer", "bri-group", "bri-start", "bri-end"].forEach(function (id) {
+      $(id).addEventListener("change", saveState);
+    });
+  }
+  if ($("sda-run")) {
+    $("sda-run").addEventListener("click", runSda);
+    ["sda-measure", "sda-group", "sda-start", "sda-end"].forEach(function (id) {
       $(id).addEventListener("change", saveState);
     });
   }
