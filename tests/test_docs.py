@@ -116,3 +116,13 @@ def test_console_examples_print_what_the_page_shows(page: Path, tmp_path: Path,
         if problem:
             problems.append(f"console block {command.block}: {problem}")
     assert not problems, f"{page.name}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", [DOCS.parent / "README.md", *sorted(DOCS.rglob("*.md"))],
+                         ids=lambda p: str(p.relative_to(DOCS.parent)))
+def test_prompts_only_in_console_blocks(page: Path) -> None:
+    """A ``$ `` prompt marks a command the suite runs: outside a ``console`` block it would
+    be shown and never checked (commands that cannot run go in ``sh`` blocks, no prompt)."""
+    stray = [line for info, body in fenced_blocks(page.read_text()) if info != "console"
+             for line in body.splitlines() if line.startswith("$ ")]
+    assert not stray, f"{page.name}: '$ ' prompts outside a console block: {stray}"
