@@ -56,12 +56,26 @@ def datasets_cmd(
                   soft_wrap=True)
         return
     table = Table(title="silkchain datasets")
-    for col in frame.columns:
-        width = max([len(col), *(len(str(v)) for v in frame[col])])
-        table.add_column(col, no_wrap=True, min_width=width if col == "id" else None)
-    for row in frame.itertuples(index=False):
-        table.add_row(*["" if v is None else str(v) for v in row])
+    rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False)]
+    for i, col in enumerate(frame.columns):
+        width = max([len(col), *(len(row[i]) for row in rows)])
+        table.add_column(col, no_wrap=True, min_width=width)  # no value is ever cut
+    for cells in rows:
+        table.add_row(*cells)
     out.print(table)
+
+
+def _cell(value: object) -> str:
+    """A value as the datasets table shows it: a year without ``.0``, nothing for none.
+
+    >>> _cell(2011.0), _cell(float("nan")), _cell(None), _cell("WIOD")
+    ('2011', '', '', 'WIOD')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _share(value: float, total: float) -> tuple[float | None, str]:
