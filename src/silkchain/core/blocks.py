@@ -95,6 +95,39 @@ def safe_ratio(num: FloatArray, den: FloatArray, fill: float = np.nan) -> FloatA
     return out
 
 
+def apply_local(L_blocks: FloatArray, M: FloatArray) -> FloatArray:
+    """``L @ M`` for a block-diagonal ``L`` given as its ``(G, N, N)`` diagonal blocks.
+
+    ``M`` is a vector ``(G*N,)`` or has more columns ``(G*N, ...)``; one batched
+    product per country (the local inverses ``L_ss``, the blocks ``B_ss``).
+
+    >>> Lb = np.stack([np.eye(2) * 2.0, np.eye(2)])
+    >>> apply_local(Lb, np.ones(4))
+    array([2., 2., 1., 1.])
+    >>> apply_local(Lb, np.ones((4, 2)))[:, 1]
+    array([2., 2., 1., 1.])
+    """
+    G, N, _ = L_blocks.shape
+    M = np.asarray(M, dtype=float)
+    out = np.matmul(L_blocks, M.reshape(G, N, -1))
+    return np.asarray(out.reshape((G * N, *M.shape[1:])))
+
+
+def apply_local_left(L_blocks: FloatArray, R: FloatArray) -> FloatArray:
+    """``R @ L`` for a row vector ``(G*N,)`` or matrix ``(k, G*N)`` and block-diagonal ``L``.
+
+    >>> Lb = np.stack([np.array([[1.0, 1.0], [0.0, 1.0]]), np.eye(2)])
+    >>> apply_local_left(Lb, np.ones(4))
+    array([1., 2., 1., 1.])
+    """
+    G, N, _ = L_blocks.shape
+    R = np.asarray(R, dtype=float)
+    if R.ndim == 1:
+        return np.einsum("gi,gij->gj", R.reshape(G, N), L_blocks).reshape(G * N)
+    k = R.shape[0]
+    return np.einsum("kgi,gij->kgj", R.reshape(k, G, N), L_blocks).reshape(k, G * N)
+
+
 def country_rows(values: FloatArray, G: int, N: int) -> FloatArray:
     """``(G, G*N)`` matrix whose row ``s`` holds ``values`` on country ``s``'s industries.
 

@@ -44,7 +44,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from silkchain.core.blocks import FloatArray, country_column_mask, country_index, safe_ratio
+from silkchain.core.blocks import (
+    FloatArray,
+    apply_local,
+    apply_local_left,
+    country_column_mask,
+    country_index,
+    safe_ratio,
+)
 from silkchain.core.leontief import (
     LeontiefSolver,
     local_leontief_blocks,
@@ -129,20 +136,6 @@ def _local(A: FloatArray, G: int, N: int, L_blocks: FloatArray | None) -> FloatA
     if L_blocks.shape != (G, N, N):
         raise ShapeError(f"L_blocks has shape {L_blocks.shape}, expected {(G, N, N)}")
     return L_blocks
-
-
-def _block_vec(blocks: FloatArray, w: FloatArray) -> FloatArray:
-    """``blocks[g] @ w[g-rows]`` for every country ``g``: ``(G, N, N) x (n, ...) -> (n, ...)``."""
-    G, N, _ = blocks.shape
-    tail = w.shape[1:]
-    out = np.matmul(blocks, w.reshape(G, N, -1))
-    return out.reshape((G * N, *tail))
-
-
-def _vec_block(w: FloatArray, blocks: FloatArray) -> FloatArray:
-    """Row vectors times blocks: ``w[g-rows]' @ blocks[g]`` for every country, ``(n,)``."""
-    G, N, _ = blocks.shape
-    return np.einsum("gi,gij->gj", w.reshape(G, N), blocks).reshape(G * N)
 
 
 def _by_column_country(A: FloatArray, W: FloatArray, G: int, N: int) -> FloatArray:
@@ -413,7 +406,7 @@ def kww(A: FloatArray, Yc: FloatArray, v: FloatArray, x: FloatArray, G: int, N: 
     # T3 DVA_INTrex: V_s sum_{r!=s} B_sr (y_r - Y_rr - Y_rs)
     T[:, 2] = VBt_off.T @ (y - y_own) - T[:, 3]
     # T5/T6: V_s sum_{r!=s} B_sr A_rs L_ss w_s with w = Y_ss, E_s*
-    LW = _block_vec(L, np.column_stack([y_own, E]))  # (n, 2): L_ss Y_ss, L_ss E_s*
+    LW = apply_local(L, np.column_stack([y_own, E]))  # (n, 2): L_ss Y_ss, L_ss E_s*
     P = _by_column_country(A, LW, G, N)  # (n, G, 2): [j, s] = A_{c(j) s} L_ss w_s
     T[:, 4] = np.einsum("jt,jt->t", VBt_off, P[:, :, 0])
     T[:, 5] = np.einsum("jt,jt->t", VBt_off, P[:, :, 1])
@@ -503,7 +496,7 @@ def wwz(A: FloatArray, Yc: FloatArray, v: FloatArray, x: FloatArray, G: int, N: 
     # Value-added prefixes (row vectors, indexed by exporting industry j of s).
     VBt = va_by_country(v, solver, G, N).T  # (n, G): [j, t] = (V_t B_{t s})_j
     vsBss = VBt[own]
-    vsLss = _vec_block(v, L)
+    vsLss = apply_local_left(L, v)
     vrBrs = np.where(own, 0.0, VBt)  # [j, r] = (V_r B_rs)_j, r != s
     ova = (VBt.sum(axis=1) - vsBss)[:, None] - vrBrs  # sum_{t != s, r} (V_t B_ts)_j
 
@@ -519,9 +512,9 @@ def wwz(A: FloatArray, Yc: FloatArray, v: FloatArray, x: FloatArray, G: int, N: 
     ], axis=1)
     R = solver.solve(rhs).reshape(n, 5, G)
     R1, R2, R3, R4, R5 = (R[:, k, :] for k in range(5))
-    BYd = _block_vec(B_blocks, y_own)  # B_rr Y_rr
-    BrrYrs = _block_vec(B_blocks, Yc)  # [j, s] = (B_rr Y_rs)_j
-    w4 = _block_vec(B_blocks, y_ex[:, None] - Yc)  # B_rr (y_r - Y_rr - Y_rs)
+    BYd = apply_local(B_blocks, y_own)  # B_rr Y_rr
+    BrrYrs = apply_local(B_blocks, Yc)  # [j, s] = (B_rr Y_rs)_j
+    w4 = apply_local(B_blocks, y_ex[:, None] - Yc)  # B_rr (y_r - Y_rr - Y_rs)
     vec = np.stack([
         np.broadcast_to(BYd[:, None], (n, G)),  # W2  B_rr Y_rr
         R2 - BYd[:, None],  # W3  sum_{t != s,r} B_rt Y_tt
@@ -533,7 +526,7 @@ def wwz(A: FloatArray, Yc: FloatArray, v: FloatArray, x: FloatArray, G: int, N: 
         R5,  # W9  B_rs sum_{t != s} Y_st
     ], axis=2)
     AV = _by_own_column(A, vec, G, N)  # (n, G, 8): A_sr times each vector
-    LW = _block_vec(L, np.column_stack([y_own, E]))  # L_rr Y_rr, L_rr E_r*
+    LW = apply_local(L, np.column_stack([y_own, E]))  # L_rr Y_rr, L_rr E_r*
     AL = _by_column_country(A, LW, G, N)  # (n, G, 2)
 
     out = np.empty((n, G, 16))

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from silkchain.core.blocks import FloatArray, country_column_mask, country_index
+from silkchain.core.blocks import FloatArray, country_column_mask, country_index, safe_ratio
 from silkchain.core.leontief import LeontiefSolver
 
 __all__ = ["PARTNER_TERMS", "UNIT_TERMS", "exposure_terms", "pool_by_country",
@@ -93,11 +93,6 @@ def pool_by_country(values: FloatArray, weights: FloatArray, G: int, N: int) -> 
         return np.asarray(np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan))
 
 
-def _ratio(a: FloatArray, b: FloatArray) -> FloatArray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(np.where(b != 0, a / np.where(b != 0, b, 1.0), np.nan))
-
-
 def exposure_terms(FV: FloatArray, LT: FloatArray, own: np.ndarray
                    ) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
     """Shares, foreign totals, hidden-exposure ratios and HHI from ``(partner, unit)`` arrays.
@@ -124,18 +119,18 @@ def exposure_terms(FV: FloatArray, LT: FloatArray, own: np.ndarray
     """
     G = FV.shape[0]
     foreign = np.arange(G)[:, None] != np.asarray(own)[None, :]
-    by_partner = {"fv": FV, "lt": LT, "fv_share": _ratio(FV, FV.sum(axis=0)),
-                  "lt_share": _ratio(LT, LT.sum(axis=0)), "hidden_ratio": _ratio(LT, FV)}
+    by_partner = {"fv": FV, "lt": LT, "fv_share": safe_ratio(FV, FV.sum(axis=0)),
+                  "lt_share": safe_ratio(LT, LT.sum(axis=0)), "hidden_ratio": safe_ratio(LT, FV)}
     ffv, flt = (FV * foreign).sum(axis=0), (LT * foreign).sum(axis=0)
 
     def hhi(M: FloatArray, total: FloatArray) -> FloatArray:
-        return np.asarray((_ratio(M * foreign, total[None, :]) ** 2).sum(axis=0)
+        return np.asarray((safe_ratio(M * foreign, total[None, :]) ** 2).sum(axis=0)
                           * np.where(total > 0, 1.0, np.nan))
 
     by_unit = {"foreign_fv": ffv, "foreign_lt": flt,
-               "foreign_fv_share": _ratio(ffv, FV.sum(axis=0)),
-               "foreign_lt_share": _ratio(flt, LT.sum(axis=0)),
-               "hidden_ratio_foreign": _ratio(flt, ffv),
+               "foreign_fv_share": safe_ratio(ffv, FV.sum(axis=0)),
+               "foreign_lt_share": safe_ratio(flt, LT.sum(axis=0)),
+               "hidden_ratio_foreign": safe_ratio(flt, ffv),
                "hhi_fv": hhi(FV, ffv), "hhi_lt": hhi(LT, flt)}
     return by_partner, by_unit
 

@@ -29,6 +29,8 @@ import numpy as np
 
 from silkchain.core.blocks import (
     FloatArray,
+    apply_local,
+    apply_local_left,
     country_column_mask,
     country_index,
     country_rows,
@@ -50,38 +52,6 @@ __all__ = [
 ]
 
 KoopmanVariant = Literal["vs1", "kww"]
-
-
-def apply_local(L_blocks: FloatArray, M: FloatArray) -> FloatArray:
-    """``L @ M`` for the block-diagonal local inverse ``L`` given as ``(G, N, N)`` blocks.
-
-    ``M`` is a vector ``(G*N,)`` or a matrix ``(G*N, k)``.
-
-    >>> Lb = np.stack([np.eye(2) * 2.0, np.eye(2)])
-    >>> apply_local(Lb, np.ones(4))
-    array([2., 2., 1., 1.])
-    """
-    G, N, _ = L_blocks.shape
-    M = np.asarray(M, dtype=float)
-    if M.ndim == 1:
-        return np.einsum("gij,gj->gi", L_blocks, M.reshape(G, N)).reshape(G * N)
-    k = M.shape[1]
-    return np.einsum("gij,gjk->gik", L_blocks, M.reshape(G, N, k)).reshape(G * N, k)
-
-
-def apply_local_left(L_blocks: FloatArray, R: FloatArray) -> FloatArray:
-    """``R @ L`` for a row vector ``(G*N,)`` or matrix ``(k, G*N)``.
-
-    >>> Lb = np.stack([np.array([[1.0, 1.0], [0.0, 1.0]]), np.eye(2)])
-    >>> apply_local_left(Lb, np.ones(4))
-    array([1., 2., 1., 1.])
-    """
-    G, N, _ = L_blocks.shape
-    R = np.asarray(R, dtype=float)
-    if R.ndim == 1:
-        return np.einsum("gi,gij->gj", R.reshape(G, N), L_blocks).reshape(G * N)
-    k = R.shape[0]
-    return np.einsum("kgi,gij->kgj", R.reshape(k, G, N), L_blocks).reshape(k, G * N)
 
 
 def foreign_coefficients(A: FloatArray, G: int, N: int) -> FloatArray:

@@ -42,13 +42,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from silkchain.core.blocks import FloatArray, safe_ratio
+from silkchain.core.blocks import FloatArray, apply_local, apply_local_left, safe_ratio
 from silkchain.core.leontief import LeontiefSolver
-from silkchain.core.participation import (
-    apply_local,
-    apply_local_left,
-    foreign_coefficients,
-)
+from silkchain.core.participation import foreign_coefficients
 from silkchain.errors import MeasureError
 
 __all__ = [

@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from silkchain.core.blocks import FloatArray, safe_ratio
-from silkchain.core.participation import apply_local
+from silkchain.core.blocks import FloatArray, apply_local, safe_ratio
 
 __all__ = ["balassa", "dva_by_origin_sector"]
 

@@ -28,9 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from silkchain.core.blocks import FloatArray, country_index, country_rows
+from silkchain.core.blocks import FloatArray, apply_local_left, country_index, country_rows
 from silkchain.core.leontief import LeontiefSolver
-from silkchain.core.participation import apply_local_left
 
 __all__ = [
     "domestic_foreign",
