@@ -35,6 +35,7 @@ import pandas as pd
 
 from silkchain.bri import common
 from silkchain.core import exposure as core
+from silkchain.core.blocks import safe_ratio
 from silkchain.errors import MeasureError
 from silkchain.groups import Group
 from silkchain.measures.exposure import exposure_arrays
@@ -48,10 +49,6 @@ def _terms(table: MRIOTable, side: str) -> dict[str, np.ndarray]:
     by_partner, by_unit = core.exposure_terms(FV, LT, np.arange(table.G))
     return {**{f"{side}_{t}": by_partner[t] for t in TERMS},
             **{f"{side}_{t}": by_unit[t] for t in core.UNIT_TERMS}}
-
-
-def _ratio(a: float, b: float) -> float:
-    return a / b if b else np.nan
 
 
 def _sector_rows(table: MRIOTable, h: int, hub: str) -> pd.DataFrame:
@@ -98,9 +95,9 @@ def exposure_year(table: MRIOTable, hub: str = "CHN", group: Group | None = None
                 if side == "sales" and t in ("fv", "lt"):
                     continue
                 pooled[f"{side}_{t}"] = float(terms[f"{side}_{t}"][idx, h].sum())
-        pooled["supply_hidden_ratio"] = _ratio(pooled["supply_lt"], pooled["supply_fv"])
-        pooled["sales_hidden_ratio"] = _ratio(pooled["sales_lt_share"],
-                                              pooled["sales_fv_share"])
+        for side, num, den in (("supply", "lt", "fv"), ("sales", "lt_share", "fv_share")):
+            pooled[f"{side}_hidden_ratio"] = float(safe_ratio(
+                np.array(pooled[f"{side}_{num}"]), np.array(pooled[f"{side}_{den}"])))
         rows.append(common.long_from_wide(pd.DataFrame(pooled, index=[hub]),
                                           partner=group.name))
     if level == "sector":
