@@ -133,9 +133,18 @@ def run(command: Command, work: Path, env: dict[str, str]) -> tuple[int, str]:
         from typer.testing import CliRunner
 
         from silkchain.cli.app import build_app
+        from silkchain.groups import registry
 
         args = shlex.split(command.line, comments=True)[1:]
-        result = CliRunner().invoke(build_app(), args, env=env, prog_name="silkchain")
+        # as in a process of its own: groups a --groups-file registers are forgotten after
+        user, loaded = dict(registry._USER), set(registry._ENV_LOADED)
+        try:
+            result = CliRunner().invoke(build_app(), args, env=env, prog_name="silkchain")
+        finally:
+            registry._USER.clear()
+            registry._USER.update(user)
+            registry._ENV_LOADED.clear()
+            registry._ENV_LOADED.update(loaded)
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
         code, printed = result.exit_code, result.output

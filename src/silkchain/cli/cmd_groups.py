@@ -96,7 +96,8 @@ def show_cmd(
     for row in frame[cols].itertuples(index=False):
         grid.add_row(*["" if v is None or str(v) in ("<NA>", "nan") else str(v) for v in row])
     out.print(grid)
-    out.print("[bold]sources[/]", highlight=False)
+    if group.sources or "source" in frame.columns:  # no empty heading for a user's group
+        out.print("[bold]sources[/]", highlight=False)
     for s in group.sources:
         out.print(f"  - {s}", highlight=False, markup=False)
     if "source" in frame.columns:
