@@ -17,7 +17,7 @@ from silkchain.measures.decompose import decompose, methods
 from silkchain.measures.indicators import choices, indicators
 from silkchain.measures.participation import by_country, level_frame
 from silkchain.panel import measure_function, panel, panel_measures
-from silkchain.scenarios.compare import compare, known
+from silkchain.scenarios.compare import compare, known, with_units
 
 runner = CliRunner()
 
@@ -69,6 +69,8 @@ def test_a_dummy_measure_is_seen_everywhere(registered, leather, tmp_path):
     c = compare(leather, leather, ["dummy"])
     assert set(c["measure"]) == {"dummy.twice", "dummy.root"}
     assert (c["delta"] == 0).all() and set(c["sector"]) > {"_T"}
+    units = with_units(c, leather).groupby("measure")["unit"].first()
+    assert units["dummy.root"] == "sqrt of currency" and units["dummy.twice"] == "table currency"
     # dashboard catalogue
     assert "dummy" in dash.MEASURES and dash.MEASURES["dummy"].variables == ("twice", "root")
     frame = dash.country_level(dash.MEASURES["dummy"].call()(leather))

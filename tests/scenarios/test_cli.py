@@ -8,6 +8,7 @@ import yaml
 from typer.testing import CliRunner
 
 from silkchain.cli.app import build_app
+from silkchain.errors import MeasureError
 from silkchain.io.npz import read_npz, write_npz
 
 runner = CliRunner()
@@ -89,3 +90,15 @@ def test_check_prints_canonical_form(spec):
     res = runner.invoke(build_app(), ["scenario", "check", str(spec)])
     assert res.exit_code == 0, res.output
     assert "what: exports" in res.output and "sha256: " in res.output
+
+
+def test_every_comparison_measure_has_a_unit():
+    from silkchain.scenarios.compare import known, unit_of
+
+    for name in known():
+        assert unit_of(name, "USD millions"), name
+    assert unit_of("gdp", "USD millions") == "USD millions"
+    assert unit_of("price") == unit_of("final_demand_price") == "index (baseline = 1)"
+    assert unit_of("bm.DVA") == "table currency" and unit_of("vax.VAX_ratio") == "ratio"
+    with pytest.raises(MeasureError, match="unknown measure 'nope'"):
+        unit_of("nope")
