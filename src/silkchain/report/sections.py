@@ -1061,8 +1061,9 @@ def why_changed_section(frame: pd.DataFrame, ctx: Context) -> Section:
 
 
 # --------------------------------------------------------------------------- ranges
-RANGES_CITE = ("Each pair of sources on common countries (the others merged into ROW) and the "
-               "broad sectors both show (silkchain.measures.compare; docs/compare.md); DVA share: "
+RANGES_CITE = ("Each pair of sources on common countries (the others merged into one rest of "
+               "the world) and the broad sectors both show (silkchain.measures.compare; "
+               "docs/compare.md); DVA share: "
                "OECD TiVA EXGR_DVASH (METHODS.md §15); participation: Koopman, Powers, Wang & "
                "Wei (2010), NBER WP 16426 (METHODS.md §8).")
 
