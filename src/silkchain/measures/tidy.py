@@ -234,12 +234,11 @@ def explain_undefined(frame: pd.DataFrame, exports: Mapping[str, float],
     if not total > 0:
         reasons[undefined] = NO_EXPORTS
     else:
-        codes = (frame[country].astype(str).to_numpy() if country in frame.columns
-                 else np.full(len(frame), "", dtype=object))
-        for i in np.flatnonzero(undefined):
-            e = exports.get(str(codes[i]))
-            reasons[i] = (COUNTRY_NO_EXPORTS.format(country=codes[i])
-                          if e is not None and not float(e) > 0 else ZERO_DENOMINATOR)
+        codes = (frame[country].astype(str) if country in frame.columns
+                 else pd.Series("", index=frame.index))[undefined]
+        mute = {str(c) for c, e in exports.items() if not float(e) > 0}
+        named = np.array([COUNTRY_NO_EXPORTS.format(country=c) for c in codes], dtype=object)
+        reasons[undefined] = np.where(codes.isin(mute).to_numpy(), named, ZERO_DENOMINATOR)
     out = frame.assign(reason=reasons)
     column = "measure" if "measure" in frame.columns else "term"
     names = list(dict.fromkeys(frame.loc[undefined, column].astype(str))) \
