@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from silkchain.errors import ParserError
 from silkchain.io.sources import SourceReader, register
@@ -39,6 +38,7 @@ from silkchain.io.sources._base import (
     country_sector_grid,
     first_line,
     pick_columns,
+    read_delimited,
     to_numeric,
     year_from_name,
 )
@@ -49,14 +49,8 @@ SUFFIXES = (".csv", ".xlsx", ".xls")
 
 def _grid(path: Path, sheet: str | None) -> tuple[np.ndarray, str]:
     if path.suffix.lower() == ".csv":
-        try:
-            frame = pd.read_csv(path, header=None, dtype=str, keep_default_na=False,
-                                encoding="utf-8-sig")
-        except pd.errors.EmptyDataError:
-            raise ParserError(f"{path.name}: the file is empty") from None
-        except pd.errors.ParserError as err:
-            raise ParserError(f"{path.name}: rows of unequal length, the file may be "
-                              f"truncated ({err})") from None
+        frame = read_delimited(path, path.name, header=None, index_col=None,
+                               expect_min_cols=1)
         return frame.to_numpy(dtype=object), path.name
     from silkchain.io.sources._workbook import _text, read_grid
 
