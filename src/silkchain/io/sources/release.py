@@ -64,6 +64,14 @@ def _dataset_id(table: MRIOTable, tf: TableFile) -> str:
     return f"{name}:{int(year) if year is not None else re.sub(r'[^A-Za-z0-9_.-]', '_', stem)}"
 
 
+def _require_years(path: Path, years: Sequence[int], held: Sequence[int]) -> None:
+    """Refuse ``years`` the release does not hold, naming the years it holds."""
+    missing = sorted(set(years) - set(held))
+    if missing:
+        raise ParserError(f"{path.name}: no table for {_span(missing)} in this release "
+                          f"(it holds {_span(sorted(held))})")
+
+
 def _span(years: Sequence[int]) -> str:
     ys = sorted(years)
     if ys and ys == list(range(ys[0], ys[-1] + 1)) and len(ys) > 2:
@@ -115,10 +123,7 @@ def import_release(path: str | os.PathLike[str], source: str | None = None, *,
     if years:
         known = {t.year for t in tables}
         if None not in known:
-            missing = sorted(set(years) - known)
-            if missing:
-                raise ParserError(f"{path.name}: no table for {_span(missing)} in this release "
-                                  f"(it holds {_span([y for y in known if y is not None])})")
+            _require_years(path, years, [y for y in known if y is not None])
             tables = [t for t in tables if t.year in set(years)]
     if on_start:
         on_start(len(tables))
@@ -164,10 +169,7 @@ def import_release(path: str | os.PathLike[str], source: str | None = None, *,
     if years and None in {t.year for t in tables}:
         got = {int(k) for k in (r.dataset_id.rsplit(":", 1)[1] for r in results)
                if k.isdigit()}
-        missing = sorted(set(years) - got)
-        if missing:
-            raise ParserError(f"{path.name}: no table for {_span(missing)} in this release "
-                              f"(it holds {_span(sorted(got))})")
+        _require_years(path, years, sorted(got))
     order = {tf.name: k for k, tf in enumerate(tables)}
     return sorted(results, key=lambda r: order[r.table])
 
