@@ -50,13 +50,14 @@ def _text(html: Path) -> str:
 def test_report_on_the_panel_and_on_one_year(home: Path, source: str, tmp_path: Path) -> None:
     name = DATASET[source]
     panel = build_report(name, output=tmp_path / "panel", years="2018-2020",
-                         scheduler="sync", cache=False)
+                         scheduler="sync", cache=False, ranges=False)
     assert panel.html.exists() and panel.workbook.exists()
     assert "members are separate in this table" in panel.report.meta["coverage"]
     assert "value_capture" in panel.report.frames or panel.report.charts
     assert not [m for m in panel.missing if "needs at least" in m]
     assert any(c.key == "scenario" for c in panel.report.charts), panel.missing
-    one = build_report(f"{name}:2020", output=tmp_path / "one", scheduler="sync", cache=False)
+    one = build_report(f"{name}:2020", output=tmp_path / "one", scheduler="sync", cache=False,
+                       ranges=False)  # ranges across all 12 fixtures: the CLI test below
     assert one.missing[0].startswith("Upgrading paths needs at least 2 years")
     html = _text(one.html)
     assert "members are separate in this table" in html
@@ -73,6 +74,8 @@ def test_report_command_on_an_oecd_year_and_a_table_file(home: Path, tmp_path: P
     assert res.exit_code == 0, res.output
     assert "not in the report: Upgrading paths needs at least 2 years" in " ".join(
         res.output.split())
+    html = _text(tmp_path / "r" / "report.html")
+    assert "How sure are we? Ranges across sources" in html and "adb-mrio" in html
     path = tmp_path / "adb2020.npz"
     write(read("adb-mrio:2020"), path)
     res = runner.invoke(build_app(), ["report", str(path), "-o", str(tmp_path / "f"),

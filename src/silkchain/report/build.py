@@ -205,6 +205,7 @@ def build_report(
     hub: str = "CHN",
     scenario: Mapping[str, Any] | str | os.PathLike[str] | bool | None = True,
     reshoring: Mapping[str, Any] | bool | None = None,
+    ranges: bool = True,
     scheduler: Any = None,
     cache: Any = True,
     progress: ProgressFn | None = None,
@@ -232,6 +233,9 @@ def build_report(
         (:data:`DEFAULT_RESHORING`), a mapping in its terms (``countries``, ``broad``,
         ``share``), ``False`` none; ``None`` (default): the default one whenever a
         scenario is run.
+    ranges : bool
+        Show the headline measures' ranges across the sources in the store holding the
+        last year (:func:`source_ranges`; absent with one source).
     scheduler : optional
         Where panels run (see :func:`silkchain.panel.panel`); default: one local
         Dask cluster for all answers when several years are asked.
@@ -338,9 +342,9 @@ def build_report(
         rep.sections.append(sec.reshoring_section(reshored, ctx, _members(group, last_table),
                                                   reshore_text))
     t0 = time.perf_counter()
-    ranges = source_ranges(source, last_table, year_list[-1], missing)
-    if ranges is not None:
-        rep.sections.append(sec.ranges_section(ranges, ctx, _members(group, last_table)))
+    spread = source_ranges(source, last_table, year_list[-1], missing) if ranges else None
+    if spread is not None:
+        rep.sections.append(sec.ranges_section(spread, ctx, _members(group, last_table)))
     timings["ranges"] = time.perf_counter() - t0
     rep.sources.extend(_sources(last_table, group))
     rep.caveats.extend(_caveats(frames))
