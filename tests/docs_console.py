@@ -122,9 +122,13 @@ def prepare(work: Path) -> dict[str, str]:
     """Make ``work`` a fresh working folder; the environment of the page's commands."""
     shutil.copytree(DOCS / "examples", work / "docs" / "examples")
     home = work / "home"
-    env = {"SILKCHAIN_HOME": str(home), "COLUMNS": "80", "LINES": "25", "NO_COLOR": "1",
-           "TERM": "dumb", "PYTHONWARNINGS": "default"}
-    return env
+    return {"SILKCHAIN_HOME": str(home), "SILKCHAIN_CACHE_DIR": str(work / "cache"),
+            "COLUMNS": "80", "LINES": "25", "NO_COLOR": "1", "TERM": "dumb",
+            "PYTHONWARNINGS": "default"}
+
+
+#: Variables of the developer's shell that would change what the examples print.
+UNSET = ("SILKCHAIN_GROUPS", "SILKCHAIN_DASHBOARD_TOKEN", "FORCE_COLOR", "TTY_COMPATIBLE")
 
 
 def run(command: Command, work: Path, env: dict[str, str]) -> tuple[int, str]:
@@ -139,7 +143,8 @@ def run(command: Command, work: Path, env: dict[str, str]) -> tuple[int, str]:
         # as in a process of its own: groups a --groups-file registers are forgotten after
         user, loaded = dict(registry._USER), set(registry._ENV_LOADED)
         try:
-            result = CliRunner().invoke(build_app(), args, env=env, prog_name="silkchain")
+            result = CliRunner().invoke(build_app(), args, prog_name="silkchain",
+                                        env={**env, **dict.fromkeys(UNSET)})
         finally:
             registry._USER.clear()
             registry._USER.update(user)
@@ -151,7 +156,8 @@ def run(command: Command, work: Path, env: dict[str, str]) -> tuple[int, str]:
     else:
         bindir = str(Path(sys.executable).parent)
         full = {**os.environ, **env, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
-        full.pop("FORCE_COLOR", None)
+        for name in UNSET:
+            full.pop(name, None)
         done = subprocess.run(["bash", "-c", command.line], cwd=work, env=full, text=True,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
         code, printed = done.returncode, done.stdout
