@@ -180,3 +180,27 @@ def test_the_api_page_works_offline(offline, live_server, artifacts):
                            ".textContent.includes('\"ok\"')")
     page.screenshot(path=str(artifacts / "dashboard-api-docs.png"), full_page=True)
     assert errors == [] and offline.blocked == []
+
+
+def test_the_sda_panel_draws_contributions_and_downloads_them(offline, live_server, artifacts):
+    page, errors = open_dashboard(offline, live_server)
+    assert page.input_value("#sda-start") == "1995" and page.input_value("#sda-end") == "2011"
+    page.select_option("#sda-measure", "dva_share")
+    page.select_option("#sda-start", "2010")
+    page.click("#sda-run")
+    page.wait_for_selector("#sda-chart[data-draws='1'] .main-svg", timeout=300_000)
+    assert page.inner_text("#sda-message") == "done"
+    assert "Dietzenbacher & Los" in page.inner_text("#sda-cite")
+    assert "sourcing (where inputs come from)" in legend(page, "sda-chart")
+    assert "China" in page.locator("#sda-chart .ytick").all_text_contents()  # names
+    countries = page.locator("#sda-table tbody tr td:first-child").all_inner_texts()
+    assert "CHN" in countries and "IND" in countries
+    with page.expect_download(timeout=TIMEOUT) as info:
+        page.click("#sda-csv")
+    target = artifacts / "dashboard-sda.csv"
+    info.value.save_as(str(target))
+    rows = pd.read_csv(target)
+    assert {"dva_share.change", "dva_share.sourcing"} <= set(rows["measure"])
+    assert "dfrom=2010" in page.url and "dm=dva_share" in page.url
+    page.locator("#sda").screenshot(path=str(artifacts / "dashboard-sda.png"))
+    assert errors == [] and offline.blocked == []
