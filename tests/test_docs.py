@@ -18,7 +18,8 @@ from tests import docs_console
 from tests.docs_console import fenced_blocks
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-PAGES = sorted(p for p in DOCS.rglob("*.md") if ">>> " in p.read_text())
+PAGES = sorted(p for p in [DOCS.parent / "README.md", *DOCS.rglob("*.md")]
+               if ">>> " in p.read_text())
 
 
 def examples(page: Path) -> str:
@@ -39,7 +40,7 @@ def test_fence_parser_keeps_blocks_apart() -> None:
     assert fenced_blocks(text) == [("yaml", "a: 1\n"), ("python", ">>> 1 + 1\n2\n")]
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS.parent)))
 def test_example_blocks_end_with_a_blank_line(page: Path) -> None:
     """A fence right after an example's output would be read as output by plain
     ``pytest --doctest-glob='*.md'``; every block ends with a blank line instead."""
@@ -50,7 +51,7 @@ def test_example_blocks_end_with_a_blank_line(page: Path) -> None:
         f"closing fence (last lines: {[e for e in ends if e.strip()]})")
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS)))
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(DOCS.parent)))
 def test_doc_page_examples_run(page: Path, tmp_path: Path,
                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # examples that write files write here

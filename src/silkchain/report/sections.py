@@ -1049,7 +1049,8 @@ def why_changed_section(frame: pd.DataFrame, ctx: Context) -> Section:
         citation=SDA_CITE, caveat=caveat_for(frame, list(wide.index)), sheets=(sheet,))
     table = wide.rename(columns={"start": str(first), "end": str(last),
                                  **{f: SDA_FACTORS.get(f, f) for f in factors}})
-    table = (scale * table).reset_index()
+    # a share does not move with the level of final demand: its contribution is 0 to rounding
+    table = (scale * table).mask(lambda t: t.abs() < 1e-9, 0.0).reset_index()
     return Section("why-changed", "9. Why value capture changed", intro=(
         f"Was it technology and sourcing, value added per unit of output, or final demand? "
         f"A structural decomposition of the change of {what} between {first} and {last} "
