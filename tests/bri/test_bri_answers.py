@@ -25,7 +25,8 @@ from silkchain.panel import PANEL_COLUMNS
 KEPT_BRI = ["CHN", "EST", "IDN", "IND", "POL", "RUS", "TUR"]  # bri65 members in the cut
 
 
-def wide(frame: pd.DataFrame, year: int | None = None, partner: str | None = "") -> pd.DataFrame:
+def wide(frame: pd.DataFrame, year: int | None = None, partner: str | None = "_T"
+         ) -> pd.DataFrame:
     sub = frame if year is None else frame[frame["year"] == year]
     if partner is not None:
         sub = sub[sub["partner"] == partner]
@@ -278,7 +279,7 @@ def test_upgrading_proximity_density_and_candidates(upg):
                                                         values="value")
     assert_allclose(prox.to_numpy(), prox.to_numpy().T)
     assert ((prox >= 0) & (prox <= 1)).all().all()
-    own = wide(upg.assign(country=upg["sector"]).query("partner == ''"))
+    own = wide(upg.assign(country=upg["sector"]).query("partner == '_T'"))
     assert own["density"].dropna().between(0, 1).all()
     assert ((own["has_advantage"] == 1) == (own["NRCA_last"] > 1)).all()
     assert ((own["candidate"] == 1) == (own["has_advantage"] == 0)).all()

@@ -209,7 +209,7 @@ def test_a_kill_before_the_journal_keeps_the_old_pair_and_its_temporaries_go(tmp
 # --------------------------------------------------------------------------- sections
 def _frame(measures: dict[str, dict[str, float]], years=(2010, 2011), group="grp",
            members=("AAA", "BBB")) -> pd.DataFrame:
-    rows = [{"year": y, "country": c, "sector": "", "partner": "", "measure": m,
+    rows = [{"year": y, "country": c, "sector": "_T", "partner": "_T", "measure": m,
              "value": v * (1 + 0.01 * (y - years[0]))}
             for m, by in measures.items() for c, v in by.items() for y in years]
     frame = pd.DataFrame(rows)
@@ -262,7 +262,7 @@ def test_non_tradables_are_never_upgrading_candidates():
     for s in sectors:
         for m, v in (("candidate", 1.0), ("upgrading", 0.0), ("density", 0.5),
                      ("NRCA_slope", 0.1), ("NRCA_last", 0.0), ("has_advantage", 0.0)):
-            rows.append({"year": 2011, "country": "CHN", "sector": s, "partner": "",
+            rows.append({"year": 2011, "country": "CHN", "sector": s, "partner": "_T",
                          "measure": m, "value": v})
     frame = pd.DataFrame(rows)
     frame.attrs["notes"] = {"country": "CHN", "candidates": "s1, s2, s3", "upgrading": ""}

@@ -32,6 +32,7 @@ import pandas as pd
 from silkchain.errors import MeasureError
 from silkchain.groups import Group, GroupMapping, get_group
 from silkchain.measures.cache import per_table
+from silkchain.measures.tidy import TOTAL
 from silkchain.panel import PANEL_COLUMNS, resolve_source, run_years
 from silkchain.panel import panel as run_panel
 from silkchain.table import MRIOTable
@@ -151,7 +152,8 @@ class Plan:
                      if isinstance(cache, (str, os.PathLike)) else cache)
         todo = []
         for call in self.calls.values():
-            key = (cache_key(str(source), [call.fn.__name__], [{}], call.years, call.key)
+            key = (cache_key(str(source), [call.fn.__name__], [{}], call.years,
+                             f"{call.key}|{TOTAL}")
                    if store is not None else None)
             hit = store.get_frame(key) if key is not None else None
             if hit is not None:
@@ -232,7 +234,8 @@ def _cache_name(name: str, params: Mapping[str, Any]) -> str:
         if isinstance(v, Group):
             return {"group": v.name, "members": [(m.iso3, m.since, m.until) for m in v.entries]}
         return v
-    return repr((name, sorted((k, plain(v)) for k, v in params.items())))
+    # the total marker is part of the layout: frames cached with another marker are not reused
+    return repr((name, TOTAL, sorted((k, plain(v)) for k, v in params.items())))
 
 
 # ------------------------------------------------------------------------------ groups
@@ -254,11 +257,12 @@ def output_share_rows(table: MRIOTable) -> pd.DataFrame:
     x = table.x.reshape(table.G, table.N).sum(axis=1)
     share = x / x.sum() if x.sum() > 0 else np.zeros_like(x)
     rounded = table.rounding > 0
-    return pd.DataFrame({"country": list(table.labels.countries), "sector": "", "partner": "",
+    return pd.DataFrame({"country": list(table.labels.countries), "sector": TOTAL, "partner": TOTAL,
                          "measure": OUTPUT_SHARE, "value": np.where(rounded, share, np.nan)})
 
 
-def long_from_wide(wide: pd.DataFrame, sector: str = "", partner: str = "") -> pd.DataFrame:
+def long_from_wide(wide: pd.DataFrame, sector: str = TOTAL, partner: str = TOTAL
+                   ) -> pd.DataFrame:
     """Country x measure frame -> long layout ``country, sector, partner, measure, value``."""
     long = wide.rename_axis(index="country", columns="measure").stack(future_stack=True)
     out = long.rename("value").reset_index()

@@ -39,6 +39,7 @@ from silkchain.core.blocks import safe_ratio
 from silkchain.errors import MeasureError
 from silkchain.groups import Group
 from silkchain.measures.exposure import exposure_arrays
+from silkchain.measures.tidy import TOTAL
 from silkchain.table import MRIOTable
 
 TERMS = ("fv", "lt", "fv_share", "lt_share", "hidden_ratio")
@@ -160,7 +161,7 @@ def chart_data(frame: pd.DataFrame, measure: str = "supply_lt_share") -> dict[st
     fv_name = measure.replace("_lt", "_fv")
     sub = frame[(frame["year"] == last) & frame["measure"].isin([measure, fv_name])
                 & (frame["partner"] == (frame.attrs.get("notes") or {}).get("hub"))
-                & (frame["sector"] == "")]
+                & (frame["sector"] == TOTAL)]
     wide = sub.pivot_table(index="country", columns="measure", values="value").dropna()
     wide = wide.sort_values(measure, ascending=False)
     inside = (frame.attrs.get("coverage") or {}).get("inside", [])

@@ -34,6 +34,7 @@ import pandas as pd
 
 from silkchain.bri import common
 from silkchain.groups import Group
+from silkchain.measures.tidy import TOTAL
 from silkchain.table import MRIOTable
 
 
@@ -115,7 +116,7 @@ def va_network_year(table: MRIOTable, hub: str = "CHN", seed: int = 0) -> pd.Dat
     W = vax_matrix(table)
     nodes = common.long_from_wide(network_measures(W, labels, hub=hub, seed=seed))
     s, r = np.nonzero(W > 0)
-    edges = pd.DataFrame({"country": [labels[i] for i in s], "sector": "",
+    edges = pd.DataFrame({"country": [labels[i] for i in s], "sector": TOTAL,
                           "partner": [labels[j] for j in r], "measure": "vax",
                           "value": W[s, r]})
     return pd.concat([nodes, edges, common.output_share_rows(table)], ignore_index=True)
@@ -177,7 +178,7 @@ def chart_data(frame: pd.DataFrame, year: int | None = None,
     """Nodes (PageRank, community) and the edges above ``min_share`` of world VA trade."""
     year = year or int(frame["year"].max())
     sub = frame[frame["year"] == year]
-    nodes = sub[(sub["partner"] == "") & sub["measure"].isin(["pagerank", "community"])]
+    nodes = sub[(sub["partner"] == TOTAL) & sub["measure"].isin(["pagerank", "community"])]
     nodes = nodes.pivot_table(index="country", columns="measure", values="value")
     edges = sub[sub["measure"] == "vax"]
     keep = edges[edges["value"] >= min_share * edges["value"].sum()]

@@ -30,6 +30,7 @@ import pandas as pd
 from silkchain.bri import common
 from silkchain.groups import Group
 from silkchain.measures.catalogue import MEASURES
+from silkchain.measures.tidy import TOTAL
 from silkchain.table import MRIOTable
 
 SUMS = ("va", "y", "V_GVC", "V_GVC_S", "V_GVC_C", "Y_GVC", "DVA", "GEXP")
@@ -70,7 +71,7 @@ def _yearly_growth(frame: pd.DataFrame) -> pd.DataFrame:
     consecutive = np.diff(years) == 1
     growth = growth.loc[:, [y for y, ok in zip(years[1:], consecutive, strict=True) if ok]]
     rows = growth.stack(future_stack=True).rename("value").reset_index()
-    rows = rows.assign(sector="", partner="", measure="va_growth")
+    rows = rows.assign(sector=TOTAL, partner=TOTAL, measure="va_growth")
     return pd.concat([frame, rows[frame.columns]], ignore_index=True)
 
 

@@ -38,6 +38,7 @@ from silkchain.bri import common
 from silkchain.errors import MeasureError
 from silkchain.groups import Group
 from silkchain.measures.catalogue import MEASURES as CATALOGUE
+from silkchain.measures.tidy import TOTAL
 from silkchain.table import MRIOTable
 
 MEASURES = ("U", "GVC_position", "position")
@@ -61,8 +62,8 @@ def position_year(table: MRIOTable, level: str = "country",
              k.query("measure == 'E'").assign(measure=_EXPORTS)]  # helper: why NaN
     frame = pd.concat(parts, ignore_index=True)
     if "sector" not in frame.columns:
-        frame["sector"] = ""
-    frame["partner"] = ""
+        frame["sector"] = TOTAL
+    frame["partner"] = TOTAL
     frame = frame[["country", "sector", "partner", "measure", "value"]]
     if group is not None and level == "country":
         frame = pd.concat([frame, _group_rows(frame, table, group)], ignore_index=True)
@@ -79,14 +80,14 @@ def _group_rows(frame: pd.DataFrame, table: MRIOTable, group: Group) -> pd.DataF
         ok = vals.notna()
         w = x.reindex(members)[ok]
         value = float((vals[ok] * w).sum() / w.sum()) if w.sum() > 0 else np.nan
-        rows.append({"country": group.name, "sector": "", "partner": "", "measure": m,
+        rows.append({"country": group.name, "sector": TOTAL, "partner": TOTAL, "measure": m,
                      "value": value})
     return pd.DataFrame(rows)
 
 
 def _ranks(frame: pd.DataFrame, group: Group | None) -> pd.DataFrame:
     label = group.name if group is not None else None
-    sub = frame[frame["measure"].isin(MEASURES) & (frame["sector"] == "")
+    sub = frame[frame["measure"].isin(MEASURES) & (frame["sector"] == TOTAL)
                 & (frame["country"] != label)]
     if sub.empty:
         return frame
@@ -103,7 +104,7 @@ def _china_note(frame: pd.DataFrame, hub: str) -> dict[str, Any]:
     note = {}
     for m in MEASURES:
         s = frame[(frame["country"] == hub) & (frame["measure"] == f"{m}_slope")
-                  & (frame["sector"] == "")]
+                  & (frame["sector"] == TOTAL)]
         r = frame[(frame["country"] == hub) & (frame["measure"] == f"{m}_rank")]
         if s.empty or not np.isfinite(s["value"].iloc[0]):
             continue
@@ -201,7 +202,7 @@ def chart_data(frame: pd.DataFrame, measure: str = "GVC_position") -> dict[str, 
     cov = frame.attrs.get("coverage") or {}
     keep = set(cov.get("inside", [])) | {"CHN"} | {frame.attrs.get("group")}
     sub = frame[(frame["measure"] == measure) & frame["country"].isin(keep)
-                & (frame["sector"] == "")]
+                & (frame["sector"] == TOTAL)]
     series = {c: {"x": g["year"].tolist(), "y": g["value"].tolist()}
               for c, g in sub.groupby("country", sort=False)}
     return {"kind": "line", "title": f"{measure} by year", "x": "year", "y": measure,

@@ -14,12 +14,12 @@ per unit of output than the middle.
 
 Rows for the origin industries (``country``/``sector`` = origin,
 ``partner`` = ``c``): ``va``, ``va_share`` (of ``c``'s gross exports),
-``stage``, ``va_rate``. Row ``country`` = ``c``, ``sector`` = ``""``:
+``stage``, ``va_rate``. Row ``country`` = ``c``, ``sector`` = ``"_T"``:
 ``smile_curvature`` (``c2`` of a value-added-weighted quadratic fit
 ``va_rate ~ c0 + c1 stage + c2 stage^2``; > 0 is a smile),
 ``domestic_va_share``, ``mean_stage`` (value-added-weighted).
 
-Technology mix (``sector`` = class, ``partner`` = ``""``):
+Technology mix (``sector`` = class, ``partner`` = ``"_T"``):
 ``exports``/``exports_share`` (gross exports of ``c`` by class) and
 ``dva``/``dva_share`` (Borin-Mancini domestic value added in ``c``'s exports,
 by exporting sector class). Classes: OECD technology intensity of
@@ -42,6 +42,7 @@ from silkchain.bri import common
 from silkchain.bri.core import chain_contributions, weighted_quadratic
 from silkchain.groups import Group
 from silkchain.measures.catalogue import MEASURES
+from silkchain.measures.tidy import TOTAL
 from silkchain.table import MRIOTable
 
 CLASS_ORDER = ("primary", "low-tech manufacturing", "medium-low-tech manufacturing",
@@ -91,7 +92,7 @@ def smile_year(table: MRIOTable, country: str = "CHN") -> pd.DataFrame:
     with np.errstate(invalid="ignore", divide="ignore"):
         summary = {"smile_curvature": coef[2], "domestic_va_share": dom / total,
                    "mean_stage": float(np.nansum(contrib * stage) / contrib[keep].sum())}
-    rows.append(pd.DataFrame({"country": country, "sector": "", "partner": "",
+    rows.append(pd.DataFrame({"country": country, "sector": TOTAL, "partner": TOTAL,
                               "measure": list(summary), "value": list(summary.values())}))
     classes = sector_classes(table)
     if classes is not None:
@@ -105,7 +106,7 @@ def smile_year(table: MRIOTable, country: str = "CHN") -> pd.DataFrame:
         by["exports_share"] = by["exports"] / by["exports"].sum()
         by["dva_share"] = by["dva"] / by["dva"].sum()
         long = by.rename_axis(index="sector", columns="measure").stack().rename("value")
-        long = long.reset_index().assign(country=country, partner="")
+        long = long.reset_index().assign(country=country, partner=TOTAL)
         rows.append(long[["country", "sector", "partner", "measure", "value"]])
     rows.append(common.output_share_rows(table))
     return pd.concat(rows, ignore_index=True)
@@ -169,7 +170,7 @@ def smile_curve(source: common.Source, country: str = "CHN", years: Any = None,
 def chart_data(frame: pd.DataFrame, year: int | None = None) -> dict[str, Any]:
     """Points (stage, va_rate, size va) of one year, the fitted curve and the technology mix."""
     year = year or int(frame["year"].max())
-    sub = frame[(frame["year"] == year) & (frame["partner"] != "")]
+    sub = frame[(frame["year"] == year) & (frame["partner"] != TOTAL)]
     wide = sub.pivot_table(index=["country", "sector"], columns="measure", values="value")
     exporter = frame.attrs.get("notes", {}).get("country")
     points = [{"country": c, "sector": s, "stage": float(r["stage"]),

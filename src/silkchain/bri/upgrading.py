@@ -24,7 +24,7 @@ For one country ``c`` over the years of the source:
 
 Rows (year = last year): ``country = c``, ``sector``, measures above, plus
 ``has_advantage`` and ``density``; and the proximity matrix itself as rows
-with ``country = ""``, ``sector = i``, ``partner = j``, measure ``proximity``.
+with ``country = "_T"``, ``sector = i``, ``partner = j``, measure ``proximity``.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from silkchain.bri.core import density, ols_slope, proximity
 from silkchain.groups import Group
 from silkchain.groups.registry import REST_OF_WORLD_LABELS
 from silkchain.measures.catalogue import MEASURES
+from silkchain.measures.tidy import TOTAL
 from silkchain.table import MRIOTable
 
 
@@ -46,10 +47,10 @@ def upgrading_year(table: MRIOTable, country: str = "CHN") -> pd.DataFrame:
     """Value-added RCA of every country and sector; GVC position of ``country``'s sectors."""
     common.require_country(country, list(table.labels.countries), "upgrading_paths")
     r = MEASURES["nrca"].compute(table)
-    r = r[r["measure"] == "NRCA"].assign(partner="")
+    r = r[r["measure"] == "NRCA"].assign(partner=TOTAL)
     pos = MEASURES["production_length"].compute(table, "sector")
     pos = pos[(pos["measure"] == "GVC_position") & (pos["country"] == country)]
-    pos = pos.assign(partner="")
+    pos = pos.assign(partner=TOTAL)
     cols = ["country", "sector", "partner", "measure", "value"]
     return pd.concat([r[cols], pos[cols], common.output_share_rows(table)], ignore_index=True)
 
@@ -89,9 +90,9 @@ def upgrading_from_frame(frame: pd.DataFrame, country: str) -> pd.DataFrame:
     cand = out.loc[~has, "density"].rank(ascending=False, method="first")
     out["candidate_rank"] = cand.reindex(out.index)
     rows = common.long_from_wide(out).rename(columns={"country": "sector", "sector": "_"})
-    rows = rows.assign(country=country, partner="")
+    rows = rows.assign(country=country, partner=TOTAL)
     rows = rows[["country", "sector", "partner", "measure", "value"]]
-    prox = pd.DataFrame({"country": "", "sector": np.repeat(sectors, len(sectors)),
+    prox = pd.DataFrame({"country": TOTAL, "sector": np.repeat(sectors, len(sectors)),
                          "partner": np.tile(sectors, len(sectors)), "measure": "proximity",
                          "value": phi.ravel()})
     result = pd.concat([rows, prox], ignore_index=True)

@@ -22,6 +22,7 @@ from silkchain.errors import MeasureError
 from silkchain.groups import Group
 from silkchain.measures.sda import FACTOR_TITLES, MEASURES
 from silkchain.measures.sda import sda as run_sda
+from silkchain.measures.tidy import TOTAL
 from silkchain.table import MRIOTable
 
 
@@ -76,7 +77,7 @@ def why_changed(source: common.Source, group: str | Group | None = "bri64",
     f = run_sda(a, b, measure)
     shown = list(dict.fromkeys([*common.members_in_table(g, b), hub]))
     f = f[f["country"].isin(shown)]
-    out = pd.DataFrame({"year": last, "country": f["country"], "sector": "",
+    out = pd.DataFrame({"year": last, "country": f["country"], "sector": TOTAL,
                         "partner": str(first), "measure": measure + "." + f["term"],
                         "value": f["value"]})
     shares = common.output_share_rows(b)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from silkchain.measures.tidy import TOTAL
 from silkchain.report.assets import PALETTE, distinct_colours
 from silkchain.report.charts import (
     SMALL_ECONOMY_CAVEAT,
@@ -140,7 +141,7 @@ def pick(frame: pd.DataFrame, measure: str, countries: Sequence[str] | None = No
     """Rows of one measure (optionally some countries and one year), country-level only."""
     sub = frame[frame["measure"] == measure]
     if "sector" in sub.columns:
-        sub = sub[sub["sector"].fillna("") == ""]
+        sub = sub[sub["sector"] == TOTAL]
     if countries is not None:
         sub = sub[sub["country"].isin(list(countries))]
     if year is not None:
@@ -379,7 +380,7 @@ def position_section(pos: pd.DataFrame, ctx: Context) -> Section:
         caveat=caveat_for(pos, who), sheets=(sheet,))
     ranks = pos[(pos["year"] == ctx.last) & pos["measure"].isin(list(titles))
                 & pos["country"].isin([*members(pos), ctx.hub, *([group] if group else [])])
-                & (pos["sector"].fillna("") == "")]
+                & (pos["sector"] == TOTAL)]
     table = ranks.pivot_table(index="country", columns="measure", values="value", sort=False)
     table = table.reindex(columns=list(titles)).rename(columns=titles).reset_index()
     return Section("position", "3. Position along the chain", intro=(
@@ -708,7 +709,7 @@ def smile_section(frame: pd.DataFrame, ctx: Context, min_share: float = 0.0005) 
     years = sorted(frame["year"].unique())
     last = max(y for y in years if not pick_sector(frame, "stage", y).empty)
     wide = frame[(frame["year"] == last) & frame["measure"].isin(
-        ["stage", "va_rate", "va", "va_share"]) & (frame["sector"] != "")]
+        ["stage", "va_rate", "va", "va_share"]) & (frame["sector"] != TOTAL)]
     wide = wide.pivot_table(index=["country", "sector"], columns="measure", values="value")
     wide = wide[wide["va_share"] >= min_share].reset_index()
     fig = new_figure(height=520)
@@ -743,7 +744,7 @@ def smile_section(frame: pd.DataFrame, ctx: Context, min_share: float = 0.0005) 
                "left out of the chart, not of the workbook."),
         citation=SMILE_CITE, caveat=caveat_for(frame, list(wide["country"])), sheets=(sheet,))]
     mix = frame[frame["measure"].isin(["exports_share", "dva_share"])
-                & (frame["country"] == c) & (frame["sector"] != "")]
+                & (frame["country"] == c) & (frame["sector"] != TOTAL)]
     if not mix.empty:
         ends = sorted({years[0], last})
         fig2 = new_figure(height=420)
@@ -773,7 +774,7 @@ def smile_section(frame: pd.DataFrame, ctx: Context, min_share: float = 0.0005) 
 def pick_sector(frame: pd.DataFrame, measure: str, year: int) -> pd.DataFrame:
     """Rows of ``measure`` with a sector, in ``year``."""
     return frame[(frame["measure"] == measure) & (frame["year"] == year)
-                 & (frame["sector"] != "")]
+                 & (frame["sector"] != TOTAL)]
 
 
 # --------------------------------------------------------------------------- answer 7
@@ -819,7 +820,7 @@ def upgrading_section(frame: pd.DataFrame, ctx: Context) -> Section:
                                  "proximity, density, candidates).")
     c = (frame.attrs.get("notes") or {}).get("country", ctx.hub)
     last = max(frame["year"])
-    wide = frame[(frame["year"] == last) & (frame["sector"] != "") & (frame["partner"] == "")]
+    wide = frame[(frame["year"] == last) & (frame["sector"] != TOTAL) & (frame["partner"] == TOTAL)]
     wide = wide.pivot_table(index="sector", columns="measure", values="value")
     wide["name"] = [ctx.sector_names.get(s, s) for s in wide.index]
     broad = sector_broad(frame, ctx)
@@ -908,7 +909,7 @@ def exposure_section(frame: pd.DataFrame, ctx: Context) -> Section:
     hub = str(notes.get("hub", ctx.hub))
     last = int(max(frame["year"]))
     group = frame.attrs.get("group")
-    sub = frame[(frame["year"] == last) & (frame["sector"].fillna("") == "")
+    sub = frame[(frame["year"] == last) & (frame["sector"] == TOTAL)
                 & (frame["partner"] == hub) & frame["country"].isin(members(frame))]
     wide = sub.pivot_table(index="country", columns="measure", values="value")
     wide = wide.sort_values("supply_lt_share")
@@ -944,7 +945,7 @@ def exposure_section(frame: pd.DataFrame, ctx: Context) -> Section:
     table = table.rename(columns=cols)
     table.columns.name = None
     back = frame[(frame["year"] == last) & (frame["country"] == hub)
-                 & (frame["partner"] == (group or "")) & (frame["sector"].fillna("") == "")]
+                 & (frame["partner"] == (group or TOTAL)) & (frame["sector"] == TOTAL)]
     back = back.set_index("measure")["value"]
     reverse = (f" {hub} relies on the group's members that are countries of the table for "
                f"{100 * back['supply_fv_share']:.2f}% of its inputs at face value and "
@@ -981,7 +982,7 @@ def why_changed_frame(frame: pd.DataFrame, shown: Sequence[str] | None = None
     """The answer frame wide: one row per country, columns ``start, end, change`` and the
     factors (in :data:`SDA_FACTORS` order), sorted by the change.
 
-    >>> f = pd.DataFrame({"year": 2011, "country": ["A"] * 5, "sector": "",
+    >>> f = pd.DataFrame({"year": 2011, "country": ["A"] * 5, "sector": "_T",
     ...                   "partner": "1995", "measure": ["m.start", "m.end", "m.change",
     ...                                                  "m.v", "m.level"],
     ...                   "value": [0.5, 0.7, 0.2, 0.15, 0.05]})
@@ -989,7 +990,7 @@ def why_changed_frame(frame: pd.DataFrame, shown: Sequence[str] | None = None
     ['start', 'end', 'change', 'v', 'level']
     """
     sub = frame[frame["measure"].str.contains(".", regex=False)
-                & (frame["sector"].fillna("") == "")]
+                & (frame["sector"] == TOTAL)]
     if shown is not None:
         sub = sub[sub["country"].isin(list(shown))]
     wide = sub.assign(term=sub["measure"].str.split(".", n=1).str[1]).pivot_table(
