@@ -87,7 +87,8 @@ def panel_cmd(
     if params and len(measure) > 1:
         raise fail("--param applies to one measure; run one --measure at a time with --param")
     with user_errors():
-        units = term_units(measure)  # refuses measures whose terms would mix units
+        # refuses measures whose terms would mix units; unknown names: the panel says
+        units = term_units([m for m in measure if m in names()])
     with user_errors(), year_progress(f"{'+'.join(measure)} on {source}") as progress:
         if output.suffix.lower() == ".xlsx":  # refuse before computing, not after
             from silkchain.io.write import check_excel_rows
