@@ -7,9 +7,10 @@ returns a tidy frame; the frames are stacked into
     ``year, country, sector, partner, measure, value``
 
 Decomposition frames (``exporter, sector, importer, term``) are renamed to
-these columns (exporter -> country, importer -> partner, term -> measure); a
-dimension the measure does not have is the empty string ``""`` (a country
-total has ``sector == ""``).
+these columns (exporter -> country, importer -> partner, term -> measure) by
+:func:`silkchain.measures.tidy.tidy`; a dimension the measure does not have is
+``"_T"`` (:data:`silkchain.measures.tidy.TOTAL`: a country total has
+``sector == "_T"``), as in every tidy frame.
 
 Where it runs (``scheduler``):
 
@@ -55,12 +56,10 @@ from silkchain.errors import DatasetNotFoundError, MeasureError, SilkchainError
 from silkchain.io.atomic import atomic_path
 from silkchain.measures.catalogue import MEASURES, resolve
 from silkchain.measures.catalogue import names as catalogue_names
+from silkchain.measures.tidy import TOTAL, tidy
 from silkchain.table import MRIOTable
 
 PANEL_COLUMNS = ["year", "country", "sector", "partner", "measure", "value"]
-#: Column renames from the decomposition layout to the panel layout.
-RENAMES = {"exporter": "country", "importer": "partner", "term": "measure",
-           "indicator": "measure", "destination": "partner"}
 #: Environment variable overriding the cache folder of the Parquet fallback.
 CACHE_ENV = "SILKCHAIN_CACHE_DIR"
 #: Environment given to worker processes of the local cluster (one BLAS thread each).
@@ -88,28 +87,15 @@ def to_panel_frame(frame: pd.DataFrame, year: int | None = None) -> pd.DataFrame
     ...                   "value": [1.0]})
     >>> to_panel_frame(f, 2011)
        year country sector partner measure  value
-    0  2011     CHN            USA     DVA    1.0
+    0  2011     CHN     _T     USA     DVA    1.0
     """
-    if "value" not in frame.columns:
-        raise MeasureError(f"a measure frame needs a 'value' column; found "
-                           f"{', '.join(map(str, frame.columns))}")
-    frame = frame.rename(columns={k: v for k, v in RENAMES.items() if k in frame.columns})
-    unknown = [c for c in frame.columns if c not in PANEL_COLUMNS]
-    if unknown:
-        raise MeasureError(f"cannot place column(s) {', '.join(map(str, unknown))} in a panel "
-                           f"frame; expected a subset of {', '.join(PANEL_COLUMNS)} (or "
-                           "exporter/importer/term)")
-    if "measure" not in frame.columns:
-        raise MeasureError("a measure frame needs a 'measure' (or 'term') column")
-    out = pd.DataFrame(index=frame.index)
-    out["year"] = year if year is not None else frame.get("year")
-    for col in ("country", "sector", "partner", "measure"):
-        out[col] = frame[col].astype(str) if col in frame.columns else ""
-    out["value"] = frame["value"].astype(float)
-    if year is None and "year" not in frame.columns:
+    if year is not None and "year" in frame.columns:
+        frame = frame.drop(columns="year")  # the task's year wins
+    out = tidy(frame, year=year)
+    if out["year"].isna().any():
         raise MeasureError("to_panel_frame needs a year (argument or column)")
     out["year"] = out["year"].astype(int)
-    return out.reset_index(drop=True)
+    return out[PANEL_COLUMNS]
 
 
 # ------------------------------------------------------------------------------ measures
@@ -316,7 +302,8 @@ def cache_key(source: str, names: Sequence[str], params: Sequence[Mapping[str, A
 
     doc = json.dumps({"source": source, "measures": list(names),
                       "params": [dict(p) for p in params], "years": list(years),
-                      "extra": extra, "version": __version__}, sort_keys=True, default=str)
+                      "extra": extra, "version": __version__, "total": TOTAL},
+                     sort_keys=True, default=str)
     return "panel-" + hashlib.sha256(doc.encode()).hexdigest()[:24]
 
 

@@ -33,7 +33,7 @@ def test_to_panel_frame_renames_decomposition_columns():
                       "value": [1.0, 2.0]})
     out = to_panel_frame(f, 2011)
     assert list(out.columns) == PANEL_COLUMNS
-    assert out["partner"].tolist() == ["", ""] and out["year"].tolist() == [2011, 2011]
+    assert out["partner"].tolist() == ["_T", "_T"] and out["year"].tolist() == [2011, 2011]
 
 
 @pytest.mark.parametrize(("frame", "match"), [
@@ -86,7 +86,9 @@ def test_sync_panel_equals_direct_calls(small_panel):
 
 def test_named_measures_and_params(small_panel):
     f = panel(small_panel, "production_length", scheduler="sync", params={"level": "sector"})
-    assert set(f["sector"]) - {""} and set(f["measure"]) >= {"PLv", "GVC_position"}
+    assert set(f["sector"]) - {"_T"} and set(f["measure"]) >= {"PLv", "GVC_position"}
+    country = panel(small_panel, "production_length_country", scheduler="sync", cache=False)
+    assert set(country["sector"]) == set(country["partner"]) == {"_T"}
     assert measure_function("wwyz").keywords == {"level": "country"}
     with pytest.raises(PanelError, match="unknown panel measure 'gdp'; available: bm, "
                        "bm_sector, bm_bilateral, wwyz"):

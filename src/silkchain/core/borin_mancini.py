@@ -48,7 +48,7 @@ import numpy as np
 import scipy.linalg as sla
 from scipy.linalg import blas
 
-from silkchain.core.blocks import FloatArray, diag_blocks
+from silkchain.core.blocks import FloatArray, apply_local, diag_blocks
 from silkchain.core.leontief import (
     block_label,
     diagonal_blocks_of_inverse,
@@ -269,17 +269,11 @@ def _blockcol(values: FloatArray, G: int, N: int) -> FloatArray:
     return out.reshape(G * N, G)
 
 
-def _local(Lloc: FloatArray, w: FloatArray) -> FloatArray:
-    """Stacked ``L_ss w_s``."""
-    G, N, _ = Lloc.shape
-    return np.einsum("gij,gj->gi", Lloc, w.reshape(G, N)).ravel()
-
-
 def _directly_absorbed(s: BMSystem) -> FloatArray:
     """``DAE[s,i,r] = Y_sr + A_sr L_rr Y_rr`` (exports absorbed by the direct importer)."""
     G, N = s.G, s.N
     Ydom = s.Y.reshape(G, N, G)[np.arange(G), :, np.arange(G)].ravel()   # Y_rr stacked
-    W = _local(s.Lloc, Ydom)                                             # L_rr Y_rr
+    W = apply_local(s.Lloc, Ydom)                                             # L_rr Y_rr
     dae = s.Y.reshape(G, N, G) + _into(s.A, W, G, N)
     dae[np.broadcast_to(_own(G, N), dae.shape)] = 0.0
     return dae
@@ -332,7 +326,7 @@ def exporter_source(s: BMSystem, level: str = "bilateral") -> FloatArray:
         BYss = s.BY.reshape(G, N, G)[np.arange(G), :, np.arange(G)]
         refb = own - np.einsum("gij,gj->gi", Ad, BYss)      # sum_{r!=s} A_sr (B Y)_{r s}
         Ydom = s.Y.reshape(G, N, G)[np.arange(G), :, np.arange(G)].ravel()
-        W = _local(s.Lloc, Ydom)
+        W = apply_local(s.Lloc, Ydom)
         AW = (s.A @ W).reshape(G, N) - np.einsum("gij,gj->gi", Ad, W.reshape(G, N))
         Yexp = s.Y.reshape(G, N, G).sum(axis=2) - Ydom.reshape(G, N)
         dae = Yexp + AW
@@ -488,7 +482,7 @@ def world(s: BMSystem, approach: str = "sink") -> FloatArray:
     if approach == "sink":
         dae = _directly_absorbed(s)                          # (G, N, G)
         wv = dae.sum(axis=2).ravel()                         # directly absorbed exports
-        wrex = _local(s.Lloc, wv)                            # L_rr w_r
+        wrex = apply_local(s.Lloc, wv)                            # L_rr w_r
         AsrW = _into(s.A, wrex, G, N)                        # (G, N, G)
         AsrW[np.broadcast_to(_own(G, N), AsrW.shape)] = 0.0
         Vmask = np.zeros((G, G * N))
