@@ -158,12 +158,12 @@ def test_bri_exposure_by_sector(wiod2011):
     from silkchain.bri.exposure import exposure as bri_exposure
 
     f = bri_exposure(wiod2011, level="sector")
-    s = f[f["sector"] != ""]
+    s = f[f["sector"] != "_T"]
     assert len(s) == (wiod2011.G - 1) * wiod2011.N * 8 and set(s["partner"]) == {"CHN"}
     wide = s.pivot_table(index=["country", "sector"], columns="measure", values="value")
     ok = wide[["supply_fv", "supply_lt"]].dropna()
     assert (ok["supply_lt"] >= ok["supply_fv"] - 1e-12).all()
-    country = f[f["sector"] == ""]
+    country = f[f["sector"] == "_T"]
     assert_allclose(chart_data(f)["bars"][0]["value"],
                     country[country["measure"] == "supply_lt_share"]["value"].max())
     with pytest.raises(MeasureError, match="level must be 'country' or 'sector'"):
