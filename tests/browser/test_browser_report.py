@@ -19,7 +19,8 @@ def test_report_renders_every_chart_offline(offline, artifacts):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(result.html.resolve().as_uri())
     n = len(result.report.charts)
-    assert page.locator("div.chart[data-chart]").count() == n == 14
+    # the answers, the transfer scenario, why-changed, exposure and the reshoring scenario
+    assert page.locator("div.chart[data-chart]").count() == n == 17
     page.wait_for_function(f"document.body.getAttribute('data-charts-rendered') === '{n}'",
                            timeout=60_000)
     rendered = page.locator("div.chart[data-rendered='true']").count()
