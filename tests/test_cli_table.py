@@ -64,6 +64,15 @@ def test_validate_valid_file(tmp_path: Path, leather: sc.MRIOTable) -> None:
     assert "valid (3 countries x 3 sectors" in result.output
 
 
+def test_validate_a_dataset_id_and_a_single_category() -> None:
+    result = invoke("validate", "wiod2013:2011")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("wiod2013:2011: valid (41 countries x 35 sectors, "
+                                     "5 final-demand categories;")
+    bad = invoke("validate", "wiod2013:1900")
+    assert bad.exit_code == 1 and "Traceback" not in bad.output
+
+
 def test_validate_lists_every_problem_and_exits_1(tmp_path: Path,
                                                   leather: sc.MRIOTable) -> None:
     Z = np.asarray(leather.Z).copy()

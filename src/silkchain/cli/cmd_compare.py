@@ -23,8 +23,10 @@ def compare_cmd(
     years: Annotated[str | None, typer.Option(help="Years both sources have, e.g. "
                                               "2010-2011 or 2005,2010 (default: all).")] = None,
 ) -> None:
-    """MEASURE from SOURCE_A and SOURCE_B on common countries (others in an explicit ROW) and
-    common broad sectors, side by side: value_a, value_b and difference (b - a).
+    """MEASURE from SOURCE_A and SOURCE_B side by side, with the difference.
+
+    Common countries (others in an explicit ROW) and common broad sectors: value_a,
+    value_b and difference (b - a).
     """
     from silkchain.measures.compare import compare
 

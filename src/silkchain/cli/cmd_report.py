@@ -30,9 +30,11 @@ def report_cmd(
     scheduler: Annotated[str | None, typer.Option(
         help="Dask scheduler address (default: a local cluster; 'sync': no Dask).")] = None,
 ) -> None:
-    """Write an offline HTML report and an Excel workbook of the Belt and Road answers:
-    value capture, participation and position, China as hub, the value-added network,
-    the smile curve, upgrading paths and a scenario."""
+    """Write an offline HTML report and an Excel workbook of the Belt and Road answers.
+
+    Value capture, participation and position, the hub, the value-added network, the
+    smile curve, upgrading paths, exposure, why value capture changed, the transfer and
+    reshoring scenarios, and ranges across sources when the store holds several."""
     try:
         from silkchain.report.build import build_report
     except ImportError as err:

@@ -52,8 +52,10 @@ def sda_cmd(
         help="CSV of price indices of TABLE_B relative to TABLE_A (columns country[, sector], "
         "deflator); default: current prices.")] = None,
 ) -> None:
-    """Why MEASURE changed from TABLE_A to TABLE_B: contributions of value-added coefficients,
-    technology, sourcing, and the level, destination mix and product mix of final demand.
+    """Why MEASURE changed from TABLE_A to TABLE_B (structural decomposition).
+
+    Contributions of value-added coefficients, technology, sourcing, and the level,
+    destination mix and product mix of final demand.
 
     Terms: start, end, change and one per factor; the factors add up to the change.
     """

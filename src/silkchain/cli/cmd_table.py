@@ -133,9 +133,12 @@ def validate_cmd(
 ) -> None:
     """Check FILE and print every problem on stdout; exit code 1 when it is invalid.
 
-    A file that is missing or cannot be read is reported as such (exit code 1).
+    A file that is missing or cannot be read is reported as such (exit code 1). A dataset
+    id (``wiod2013:2011`` or an id of the local store) is checked the same way.
     """
-    if not file.exists():
+    # A dataset id (``wiod2013:2011``, an id of the store) is checked like a file.
+    is_id = not file.exists() and ":" in str(file) and "/" not in str(file)
+    if not file.exists() and not is_id:
         out.print(f"{file}: no such file", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1)
     try:
@@ -154,7 +157,8 @@ def validate_cmd(
         raise typer.Exit(1) from None
     s = t.summary()
     out.print(f"{file}: valid ({s['countries']} countries x {s['sectors']} sectors, "
-              f"{s['final_demand_categories']} final-demand categories; largest row gap "
+              f"{s['final_demand_categories']} final-demand "
+              f"categor{'y' if s['final_demand_categories'] == 1 else 'ies'}; largest row gap "
               f"{s['max_row_gap']:.6g}; {s['zero_output_industries']} zero-output industries)",
               highlight=False, soft_wrap=True)
 
