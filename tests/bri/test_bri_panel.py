@@ -198,7 +198,8 @@ def test_same_code_runs_on_a_cluster_started_by_the_test(wiod_panel, tmp_path):
 
     out = tmp_path / "panel.parquet"
     with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
-                      dashboard_address=None, processes=True) as cluster:
+                      dashboard_address=None, processes=True,
+                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as cluster:
         result = CliRunner().invoke(build_app(), [
             "panel", "wiod2013", "--measure", "bm", "--measure", "wwyz", "--years",
             "2010-2011", "--scheduler", cluster.scheduler_address, "--no-cache", "-o", str(out)])
@@ -226,7 +227,8 @@ def cluster():
     from dask.distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
-                      dashboard_address=None, processes=True) as c:
+                      dashboard_address=None, processes=True,
+                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as c:
         yield c
 
 

@@ -17,7 +17,7 @@ import typer
 from silkchain.bri.answers import ANSWERS, Answer, Parameter
 from silkchain.cli.cmd_groups import FILE_HELP, load_file
 from silkchain.cli.cmd_panel import SCHEDULER_HELP, YEARS_HELP, year_progress
-from silkchain.cli.common import console, fail, out, user_errors, write_frame
+from silkchain.cli.common import console, fail, user_errors, write_frame
 from silkchain.io.atomic import atomic_path
 
 SOURCE_HELP = ("A panel source (wiod2013: every year, computed on Dask), a dataset id "
@@ -52,7 +52,7 @@ def run_answer(fn: Callable[..., Any], source: str, output: Path, *, group: str,
         frame = fn(source, group=chosen, years=years, scheduler=scheduler, progress=progress,
                    cache=cache, **options)
     write_frame(with_units(frame), output, sheet=fn.__name__)
-    out.print(describe(frame), highlight=False, markup=False)
+    console.print(describe(frame), highlight=False, markup=False)  # notes: stderr, not -q
     if chart is not None:
         data = chart_data(frame)
         with atomic_path(chart, suffix=".json") as tmp:
