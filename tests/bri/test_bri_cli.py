@@ -128,3 +128,14 @@ def test_panel_command_errors(tmp_path):
     r = invoke("panel", "wiod2013", "-m", "wwyz", "-m", "bm", "--param", "level=sector",
                "-o", tmp_path / "p.csv")
     assert r.exit_code == 1 and "--param applies to one measure" in r.output
+
+
+def test_bri_notes_go_to_stderr_and_quiet_silences_them(small_file, tmp_path):
+    out = tmp_path / "vc.csv"
+    r = runner.invoke(build_app(), ["bri", "value-capture", str(small_file), "--group", "bri64",
+                                   "--output", str(out)])
+    assert r.exit_code == 0, r.output
+    assert r.stdout == "" and "bri64:" in r.stderr and "wrote" in r.stderr
+    q = runner.invoke(build_app(), ["-q", "bri", "value-capture", str(small_file), "--group",
+                                   "bri64", "--output", str(out)])
+    assert q.exit_code == 0 and q.stdout == "" and q.stderr == ""
