@@ -282,7 +282,10 @@ def test_upgrading_proximity_density_and_candidates(upg):
     own = wide(upg.assign(country=upg["sector"]).query("partner == '_T'"))
     assert own["density"].dropna().between(0, 1).all()
     assert ((own["has_advantage"] == 1) == (own["NRCA_last"] > 1)).all()
-    assert ((own["candidate"] == 1) == (own["has_advantage"] == 0)).all()
+    non_tradable = set(upg.attrs["notes"]["non_tradable"].split(", "))
+    tradable = ~own.index.isin(list(non_tradable))
+    assert non_tradable and ((own["candidate"] == 1) == ((own["has_advantage"] == 0)
+                                                          & tradable)).all()
     cands = own[own["candidate"] == 1].sort_values("candidate_rank")
     assert cands["density"].is_monotonic_decreasing
     up = own["upgrading"] == 1

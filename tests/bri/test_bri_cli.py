@@ -139,3 +139,19 @@ def test_bri_notes_go_to_stderr_and_quiet_silences_them(small_file, tmp_path):
     q = runner.invoke(build_app(), ["-q", "bri", "value-capture", str(small_file), "--group",
                                    "bri64", "--output", str(out)])
     assert q.exit_code == 0 and q.stdout == "" and q.stderr == ""
+
+
+def test_upgrading_never_names_non_tradables(tmp_path):
+    from silkchain.bri import upgrading_paths
+    from silkchain.concordances.broad import NON_TRADABLE, classify
+    from silkchain.io.registry import read
+
+    f = upgrading_paths("wiod2013", "TUR", years=[2009, 2010, 2011], scheduler="sync",
+                        cache=False)
+    broad = classify(read("wiod2013:2011"))
+    non_tradable = {s for s, b in broad.items() if b in NON_TRADABLE}
+    named = set(f.attrs["notes"]["candidates"].split(", "))
+    assert named and not named & non_tradable
+    flags = f[(f["measure"] == "candidate") & f["sector"].isin(non_tradable)]
+    assert len(flags) == len(non_tradable) and (flags["value"] == 0).all()
+    assert set(f.attrs["notes"]["non_tradable"].split(", ")) == non_tradable

@@ -18,9 +18,11 @@ For one country ``c`` over the years of the source:
    *density* of sector ``j`` for ``c`` (Hausmann & Klinger 2007) is
    ``sum_i M_ci phi_ij / sum_i phi_ij`` with ``M_ci = 1`` where ``c`` has
    ``NRCA_i > 1`` in the last year: the share of ``j``'s proximity that falls
-   on sectors where ``c`` is already strong. ``candidate`` = 1 for sectors
-   without an advantage yet; ``candidate_rank`` orders them by density
-   (1 = closest to current strengths).
+   on sectors where ``c`` is already strong. ``candidate`` = 1 for tradable
+   sectors without an advantage yet (sectors in the non-tradable broad sectors
+   of :data:`silkchain.concordances.broad.NON_TRADABLE` never are; they are
+   listed in ``attrs["notes"]["non_tradable"]``); ``candidate_rank`` orders the
+   candidates by density (1 = closest to current strengths).
 
 Rows (year = last year): ``country = c``, ``sector``, measures above, plus
 ``has_advantage`` and ``density``; and the proximity matrix itself as rows
@@ -100,13 +102,23 @@ def upgrading_from_frame(frame: pd.DataFrame, country: str) -> pd.DataFrame:
     return result
 
 
-def _sector_names(source: common.Source, years: Any) -> dict[str, str]:
-    """Sector code -> long name, from the first table of the source (for the notes)."""
+def _sector_names(source: common.Source, years: Any) -> tuple[dict[str, str], list[str] | None]:
+    """Sector code -> long name, and the non-tradable sectors (``None`` when the table's
+    sectors cannot be placed in broad sectors), from the first table of the source."""
+    from silkchain.concordances.broad import NON_TRADABLE, classify
+    from silkchain.errors import SilkchainError
     from silkchain.io.registry import read
 
     first = next(iter(common.source_tasks(source, years).values()))
-    labels = read(first).labels
-    return dict(zip(labels.sectors, labels.sector_names, strict=True))
+    table = read(first) if isinstance(first, str) else first
+    labels = table.labels
+    try:
+        broad: dict[str, str] | None = classify(table)
+    except SilkchainError:
+        broad = None
+    non_tradable = None if broad is None else [s for s in labels.sectors
+                                               if broad.get(s) in NON_TRADABLE]
+    return dict(zip(labels.sectors, labels.sector_names, strict=True)), non_tradable
 
 
 def upgrading_paths(source: common.Source, country: str = "CHN", years: Any = None,
@@ -154,25 +166,34 @@ def upgrading_paths(source: common.Source, country: str = "CHN", years: Any = No
                          progress=progress, cache=cache)
     frame = upgrading_from_frame(raw[raw["measure"] != common.OUTPUT_SHARE], country)
     frame = pd.concat([frame, raw[raw["measure"] == common.OUTPUT_SHARE]], ignore_index=True)
+    names, non_tradable = _sector_names(source, years)
+    # non-tradables (construction, real estate, public services, ...) are never candidates
+    drop = (frame["country"] == country) & frame["sector"].isin(non_tradable or []) \
+        & frame["measure"].isin(["candidate", "candidate_rank"])
+    frame.loc[drop & (frame["measure"] == "candidate"), "value"] = 0.0
+    frame.loc[drop & (frame["measure"] == "candidate_rank"), "value"] = np.nan
     own = frame[frame["country"] == country].pivot_table(index="sector", columns="measure",
                                                          values="value", dropna=False)
     cands = own[own["candidate"] == 1].sort_values("candidate_rank").index[:top].tolist()
     ups = own[own["upgrading"] == 1].sort_values("NRCA_slope", ascending=False)
-    names = _sector_names(source, years)
     n_years = raw["year"].nunique()
     caveats = [
-        "Sectors are broad aggregates (WIOD: 35), so 'close' sectors are broad too; proximity "
-        f"is estimated from {n_years} year(s) x the table's countries (rest of world left "
-        "out) and is coarse with few countries.",
+        f"Sectors are the table's own {len(names)}, so 'close' sectors are as broad as they "
+        f"are; proximity is estimated from {n_years} year(s) x the table's countries (rest of "
+        "world left out) and is coarse with few countries.",
         "Value-added RCA counts domestic value added by sector of origin; a rise can come "
         "from prices as well as capabilities. Candidates are where capabilities are close, "
         "not forecasts or policy advice.",
     ]
     if n_years < 3:
         caveats.append("Fewer than three years: slopes and the upgrading flag are fragile.")
+    if non_tradable is None:
+        caveats.append("The table's sectors could not be placed in broad sectors, so "
+                       "non-tradable sectors could not be kept out of the candidates.")
     return common.finish(
         frame, "upgrading_paths", g, source=source,
         notes={"country": country, "candidates": ", ".join(cands),
+               "non_tradable": ", ".join(non_tradable or []),
                "upgrading": ", ".join(ups.index[:top].tolist()),
                "sector_names": "; ".join(f"{c}: {names.get(c, c)}"
                                          for c in dict.fromkeys([*cands, *ups.index[:top]]))},

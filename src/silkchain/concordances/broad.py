@@ -63,8 +63,8 @@ from typing import Any
 
 from silkchain.errors import UnresolvedSectorError
 
-__all__ = ["BROAD_SECTORS", "CONCORDANCES", "SectorConcordance", "classify", "concordance_for",
-           "load", "resolve_broad"]
+__all__ = ["BROAD_SECTORS", "CONCORDANCES", "NON_TRADABLE", "SectorConcordance", "classify",
+           "concordance_for", "load", "resolve_broad"]
 
 #: The broad sectors: code -> English name (ISIC rev.4 sections and division groups).
 BROAD_SECTORS: Mapping[str, str] = MappingProxyType({
@@ -94,6 +94,10 @@ BROAD_SECTORS: Mapping[str, str] = MappingProxyType({
     "public_services": "Public administration, education and health",
     "other_services": "Other services and households",
 })
+
+#: Broad sectors whose output is mostly not traded across borders: never upgrading candidates.
+NON_TRADABLE: tuple[str, ...] = ("construction", "real_estate", "public_services", "utilities",
+                                 "other_services")
 
 #: Bundled concordances: key -> (description, c-code aliases by position, matched by name).
 CONCORDANCES: Mapping[str, tuple[str, bool, bool]] = MappingProxyType({

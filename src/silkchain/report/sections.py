@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from silkchain.concordances.broad import NON_TRADABLE
 from silkchain.measures.tidy import TOTAL
 from silkchain.report.assets import PALETTE, distinct_colours
 from silkchain.report.charts import (
@@ -785,8 +786,6 @@ UPGRADING_CITE = ("Relatedness: Hidalgo, Klinger, Barabási & Hausmann (2007), S
 
 
 #: Broad sectors whose output is hardly traded across borders: never upgrading candidates.
-NON_TRADABLE = ("construction", "real_estate", "public_services", "utilities",
-                "other_services")
 
 
 def sector_broad(frame: pd.DataFrame, ctx: Context) -> dict[str, str]:
