@@ -42,6 +42,7 @@ from silkchain.dashboard.guard import LOOPBACK_HOSTS, Guard, Policy
 from silkchain.dashboard.jobs import JobQueue, QueueClosed, QueueFull
 from silkchain.dashboard.models import MeasureRequest
 from silkchain.errors import SilkchainError
+from silkchain.io.xlsx import write_sheets
 
 DatasetQ = Annotated[str, Query(min_length=1, max_length=64, description="Dataset name, e.g. "
                                 "wiod2013 (see /api/datasets).")]
@@ -319,12 +320,10 @@ def create_app(*, workers: int = 1, max_pending: int = 8,
             media = "text/csv"
         else:
             buf = io.BytesIO()
-            with pd.ExcelWriter(buf, engine="xlsxwriter") as writer:
-                frame.to_excel(writer, sheet_name="data", index=False)
-                pd.DataFrame({"item": ["dataset", "measure", "variable", "source"],
-                              "value": [panel.name, req.measure, variable,
-                                        MEASURES[req.measure].citation]}
-                             ).to_excel(writer, sheet_name="about", index=False)
+            write_sheets({"data": frame, "about": pd.DataFrame(
+                {"item": ["dataset", "measure", "variable", "source"],
+                 "value": [panel.name, req.measure, variable,
+                           MEASURES[req.measure].citation]})}, buf)
             data = buf.getvalue()
             media = XLSX
         return Response(data, media_type=media, headers={

@@ -153,13 +153,14 @@ def _write_parquet(frame: pd.DataFrame, path: Path, chunk_rows: int) -> None:
 
 
 def _write_excel(frame: pd.DataFrame, path: Path, sheet: str) -> None:
-    try:  # xlsxwriter is several times faster than openpyxl on large sheets
+    try:
         import xlsxwriter  # noqa: F401
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ImportError("an .xlsx output needs xlsxwriter: pip install 'silkchain[io]'"
+                          ) from err
+    from silkchain.io.xlsx import write_sheets
 
-        engine = "xlsxwriter"
-    except ImportError:
-        engine = None
-    frame.to_excel(path, index=False, sheet_name=sheet[:31], engine=engine)
+    write_sheets({sheet[:31]: frame.reset_index(drop=True)}, str(path))
 
 
 def _write_csv(frame: pd.DataFrame, path: Path, chunk_rows: int) -> None:

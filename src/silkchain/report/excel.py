@@ -1,4 +1,4 @@
-"""Write the frames behind a report to one Excel workbook (xlsxwriter).
+"""Write the frames behind a report to one Excel workbook (xlsxwriter and silkchain.io.xlsx).
 
 The first sheet, ``README``, says what the workbook is, lists every sheet with a
 one-line description, and repeats the sources and caveats; each further sheet is
@@ -7,6 +7,7 @@ one tidy frame with a frozen header row and an autofilter.
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 from collections.abc import Mapping, Sequence
@@ -15,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from silkchain.io.atomic import atomic_path
+from silkchain.io.xlsx import fill_rows, header_and_marker
 from silkchain.report.document import Report, sheet_name
 
 #: Excel's row limit, less the header.
@@ -96,7 +98,7 @@ def write_workbook(
     dict_keys(['README', 'dva'])
     """
     try:
-        import xlsxwriter  # noqa: F401
+        import xlsxwriter
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError("the workbook needs xlsxwriter: pip install 'silkchain[report]'"
                           ) from err
@@ -110,54 +112,57 @@ def write_workbook(
             raise ValueError(f"frame {name!r} has {len(frame):,} rows; an Excel sheet holds "
                              f"{MAX_ROWS:,}; write it as CSV or Parquet instead")
         named[sheet] = described(frame)
-    path = Path(path)
-    with atomic_path(path, suffix=".xlsx") as tmp, \
-            pd.ExcelWriter(tmp, engine="xlsxwriter") as writer:
-        book = writer.book
-        bold = book.add_format({"bold": True})
-        head = book.add_format({"bold": True, "font_size": 14})
-        wrap = book.add_format({"text_wrap": True, "valign": "top"})
-        readme = book.add_worksheet("README")
-        readme.set_column(0, 0, 28)
-        readme.set_column(1, 1, 110, wrap)
-        row = 0
-        readme.write(row, 0, title, head)
-        row += 2
-        for key, value in (meta or {}).items():
-            readme.write(row, 0, str(key), bold)
-            readme.write(row, 1, str(value))
-            row += 1
+    buffer = io.BytesIO()  # the layout, with a marker row per sheet (silkchain.io.xlsx)
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = book.add_format({"bold": True})
+    header = book.add_format({"bold": True, "bottom": 1})
+    head = book.add_format({"bold": True, "font_size": 14})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    readme = book.add_worksheet("README")
+    readme.set_column(0, 0, 28)
+    readme.set_column(1, 1, 110, wrap)
+    row = 0
+    readme.write_string(row, 0, title, head)
+    row += 2
+    for key, value in (meta or {}).items():
+        readme.write_string(row, 0, str(key), bold)
+        readme.write_string(row, 1, str(value))
         row += 1
-        readme.write(row, 0, "sheet", bold)
-        readme.write(row, 1, "contents", bold)
+    row += 1
+    readme.write_string(row, 0, "sheet", bold)
+    readme.write_string(row, 1, "contents", bold)
+    row += 1
+    for sheet, frame in named.items():
+        readme.write_url(row, 0, f"internal:'{sheet}'!A1", string=sheet)
+        cols = ", ".join(map(str, frame.columns))
+        readme.write_string(row, 1, f"{notes.get(sheet, '')} [{len(frame):,} rows; "
+                                    f"columns: {cols}]".strip())
         row += 1
-        for sheet, frame in named.items():
-            readme.write_url(row, 0, f"internal:'{sheet}'!A1", string=sheet)
-            cols = ", ".join(map(str, frame.columns))
-            readme.write(row, 1, f"{notes.get(sheet, '')} [{len(frame):,} rows; "
-                                 f"columns: {cols}]".strip())
+    for heading, lines in (("Sources", sources), ("Caveats", caveats)):
+        if lines:
             row += 1
-        for heading, lines in (("Sources", sources), ("Caveats", caveats)):
-            if lines:
+            readme.write_string(row, 0, heading, bold)
+            for line in lines:
+                readme.write_string(row, 1, line)
                 row += 1
-                readme.write(row, 0, heading, bold)
-                for line in lines:
-                    readme.write(row, 1, line)
-                    row += 1
-        for sheet, frame in named.items():
-            frame.to_excel(writer, sheet_name=sheet, index=False)
-            ws = writer.sheets[sheet]
-            ws.freeze_panes(1, 0)
-            if len(frame.columns):
-                ws.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
-            for j, col in enumerate(frame.columns):
-                sample = frame[col].astype(str).head(200)
-                width = max([len(str(col)), *(len(s) for s in sample)])
-                numeric = pd.api.types.is_float_dtype(frame[col])
-                fmt = book.add_format({"num_format": number_format(frame[col])}) \
-                    if numeric else None
-                limit = 60 if col == "definition" else 40
-                ws.set_column(j, j, min(max(width + 2, 8), limit), fmt)
+    for sheet, frame in named.items():
+        ws = book.add_worksheet(sheet)
+        for j, col in enumerate(frame.columns):
+            sample = frame[col].head(200).astype(str)
+            width = max([len(str(col)), *(len(s) for s in sample)])
+            numeric = pd.api.types.is_float_dtype(frame[col])
+            fmt = book.add_format({"num_format": number_format(frame[col])}) \
+                if numeric else None
+            limit = 60 if col == "definition" else 40
+            ws.set_column(j, j, min(max(width + 2, 8), limit), fmt)
+        header_and_marker(ws, frame, header)
+        ws.freeze_panes(1, 0)
+        if len(frame.columns):
+            ws.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
+    book.close()
+    path = Path(path)
+    with atomic_path(path, suffix=".xlsx") as tmp:
+        fill_rows(buffer, str(tmp), named)
     path.chmod(umask_mode())  # like any file the user creates (mkstemp makes 0600)
     return path
 
