@@ -138,7 +138,7 @@ def _write_parquet(frame: pd.DataFrame, path: Path, chunk_rows: int) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    frame = frame.reset_index(drop=True)
+    # positions only (the index is not written): no copy of the frame
     if len(frame) <= chunk_rows:
         pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path)
         return
