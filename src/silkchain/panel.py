@@ -26,6 +26,9 @@ Where it runs (``scheduler``):
 Results of named measures on named sources are cached: in the local store
 (``silkchain.io.store.Store().put_frame/get_frame``) when that module is
 installed, else as Parquet files under :func:`cache_dir` (written atomically).
+The cache follows the stored data: its key includes each year's stored version
+(:func:`source_versions`), so a dataset imported again with other content is
+computed again.
 
 Examples
 --------
@@ -40,6 +43,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -295,16 +299,113 @@ def cache_dir() -> Path:
         return Path.home() / ".cache" / "silkchain" / "panels"
 
 
+@functools.lru_cache(maxsize=64)
+def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
+    """sha256 of a file, remembered while its size and modification time are unchanged."""
+    from silkchain.io.npz import sha256_file
+
+    return sha256_file(path)
+
+
+def dataset_versions(refs: Mapping[int, MRIOTable | str]) -> dict[int, str] | None:
+    """The stored version of each year's table (``{year: version}``), or ``None``.
+
+    * a dataset id of the local store: the catalogue's ``content_sha256``, the hash of
+      the stored files. Importing other data under the same id changes it; importing the
+      same data again does not;
+    * a bundled id (``wiod2013:2011``): the sha256 of its file.
+
+    ``None`` when some year has no stored version (a table object, a file path, an id of
+    another resolver, or no store installed): results on it are not cached.
+
+    >>> dataset_versions({2011: "wiod2013:2011"})[2011][:16]
+    'bundled:c145c262'
+    >>> dataset_versions({2011: "nowhere.npz"}) is None
+    True
+    """
+    from silkchain.io import bundled
+    from silkchain.io.registry import DATASET_ID
+
+    out: dict[int, str] = {}
+    stored: dict[str, Any] | None = None
+    for year, ref in refs.items():
+        m = DATASET_ID.match(ref) if isinstance(ref, str) else None
+        if m is None or Path(str(ref)).exists():
+            return None
+        name, key = m["name"], m["key"]
+        if name == bundled.NAME:
+            if not key.isdigit() or int(key) not in bundled.YEARS:
+                return None
+            path = bundled.path_for(int(key))
+            st = path.stat()
+            out[int(year)] = "bundled:" + _file_sha256(str(path), st.st_size, st.st_mtime_ns)
+            continue
+        if stored is None:
+            try:
+                from silkchain.io.store import Store, default_root
+
+                catalog = Store(default_root()).catalog()
+            except ImportError:  # no store installed: ids come from other resolvers
+                return None
+            # older catalogues have no content hash: the folder and import time instead
+            stored = {str(r["id"]): r["content_sha256"]
+                      or f"folder:{r['folder']}|{r['imported_at']}"
+                      for r in catalog.to_dict("records")}
+        version = stored.get(str(ref))
+        if version is None:
+            return None
+        out[int(year)] = f"store:{version}"
+    return out
+
+
+def source_versions(source: str | Mapping[int, MRIOTable | str],
+                    years: Sequence[int] | str | None = None) -> dict[int, str] | None:
+    """:func:`dataset_versions` of the years of a panel source (a name, an id or a mapping).
+
+    Every frame cache key (panels, Belt and Road answers, the report's scenarios) includes
+    these versions, so a cached result is served only for the data it was computed on.
+    """
+    if isinstance(source, str) and Path(source).exists():
+        return None
+    return dataset_versions(resolve_source(source, years))
+
+
 def cache_key(source: str, names: Sequence[str], params: Sequence[Mapping[str, Any]],
-              years: Sequence[int], extra: str = "") -> str:
-    """A stable key naming a panel result (source, measures, params, years, version)."""
+              years: Sequence[int], extra: str = "",
+              versions: Mapping[int, str] | None = None) -> str:
+    """A stable key naming a panel result (source, its stored versions, measures, params,
+    years, silkchain's version).
+
+    ``versions``: :func:`source_versions` of ``source`` and ``years`` (looked up when not
+    given); a source without stored versions cannot be keyed (``PanelError``).
+    """
     from silkchain import __version__
 
+    if versions is None:
+        versions = source_versions(source, list(years))
+        if versions is None:
+            raise PanelError(f"{source!r} has no stored version to key a cache on")
     doc = json.dumps({"source": source, "measures": list(names),
                       "params": [dict(p) for p in params], "years": list(years),
+                      "versions": {str(y): str(v) for y, v in versions.items()},
                       "extra": extra, "version": __version__, "total": TOTAL},
                      sort_keys=True, default=str)
     return "panel-" + hashlib.sha256(doc.encode()).hexdigest()[:24]
+
+
+def frame_key(kind: str, versions: Mapping[int, str], **parts: Any) -> str:
+    """A cache key for any other frame computed from stored tables: ``kind``, the tables'
+    :func:`dataset_versions`, every parameter (``parts``, JSON) and silkchain's version.
+
+    >>> frame_key("why_changed", {2011: "store:ab"}, measure="vax").startswith("why_changed-")
+    True
+    """
+    from silkchain import __version__
+
+    doc = json.dumps({"kind": kind, "versions": {str(y): str(v) for y, v in versions.items()},
+                      "parts": parts, "version": __version__, "total": TOTAL},
+                     sort_keys=True, default=str)
+    return f"{kind}-" + hashlib.sha256(doc.encode()).hexdigest()[:24]
 
 
 class ParquetCache:
@@ -335,6 +436,18 @@ def default_cache() -> Any:
         return Store()
     except ImportError:  # no store module, or its optional dependencies are missing
         return ParquetCache()
+
+
+def cache_store(cache: bool | str | os.PathLike[str] | Any) -> Any:
+    """The frame cache ``cache`` names: ``True`` :func:`default_cache`, a path a
+    :class:`ParquetCache` folder, ``False``/``None`` none (``None``), else the object itself."""
+    if cache is True:
+        return default_cache()
+    if cache is False or cache is None:
+        return None
+    if isinstance(cache, (str, os.PathLike)):
+        return ParquetCache(cache)
+    return cache
 
 
 # ------------------------------------------------------------------------------ running
@@ -566,7 +679,8 @@ def panel(
         Keyword arguments of a single measure (``{"level": "sector"}``).
     cache : bool, path or store
         ``True`` (default): cache named measures on named sources in the local
-        store (or the Parquet fallback); ``False``: never; a path: a Parquet
+        store (or the Parquet fallback), keyed on each year's stored version
+        (:func:`source_versions`); ``False``: never; a path: a Parquet
         cache folder; an object with ``get_frame``/``put_frame``: that store.
     progress : bool or callable
         ``True`` prints a line per finished year to stderr; a callable gets
@@ -604,15 +718,11 @@ def panel(
                                or callable(measure) else measure))))
     store = None
     key = None
-    if cacheable:
+    versions = dataset_versions(tasks) if cacheable else None
+    if versions is not None:
         key = cache_key(str(source), names, [kw for _, _, kw in measures], list(tasks),
-                        cache_extra or "")
-        if cache is True:
-            store = default_cache()
-        elif isinstance(cache, (str, os.PathLike)):
-            store = ParquetCache(cache)
-        else:
-            store = cache
+                        cache_extra or "", versions=versions)
+        store = cache_store(cache)
         cached = store.get_frame(key)
         if cached is not None:
             cached = cached[PANEL_COLUMNS].copy()

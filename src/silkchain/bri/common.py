@@ -18,6 +18,7 @@ value`` (the panel layout of :mod:`silkchain.panel`) whose ``attrs`` say
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
@@ -144,17 +145,21 @@ class Plan:
         once (:func:`silkchain.measures.catalogue.per_table`); results of a named source
         are cached in the store under each answer's own key.
         """
-        from silkchain.panel import ParquetCache, cache_key, default_cache
+        from silkchain.panel import cache_key, cache_store, source_versions
 
         store: Any = None
-        if isinstance(source, str) and cache is not False:
-            store = (default_cache() if cache is True else ParquetCache(cache)
-                     if isinstance(cache, (str, os.PathLike)) else cache)
+        versions: dict[int, str] | None = None
+        if isinstance(source, str) and cache is not False and self.calls:
+            # every call's key includes the stored version of each of its years
+            versions = source_versions(source, sorted({y for c in self.calls.values()
+                                                       for y in c.years}))
+            store = cache_store(cache) if versions is not None else None
         todo = []
         for call in self.calls.values():
             key = (cache_key(str(source), [call.fn.__name__], [{}], call.years,
-                             f"{call.key}|{TOTAL}")
-                   if store is not None else None)
+                             f"{call.key}|{TOTAL}",
+                             versions={y: versions[y] for y in call.years})
+                   if store is not None and versions is not None else None)
             hit = store.get_frame(key) if key is not None else None
             if hit is not None:
                 self.results[call.key] = hit[PANEL_COLUMNS].copy()
@@ -229,13 +234,110 @@ def absorbed(table: MRIOTable) -> np.ndarray:
         table.v, table.solver, table.Yc, table.G, table.N))
 
 
+def _plain_param(value: Any) -> Any:
+    """A parameter in plain data for a cache key (a group by its name and dated members)."""
+    if isinstance(value, Group):
+        return {"group": value.name,
+                "members": [(m.iso3, m.since, m.until) for m in value.entries]}
+    return value
+
+
 def _cache_name(name: str, params: Mapping[str, Any]) -> str:
-    def plain(v: Any) -> Any:
-        if isinstance(v, Group):
-            return {"group": v.name, "members": [(m.iso3, m.since, m.until) for m in v.entries]}
-        return v
     # the total marker is part of the layout: frames cached with another marker are not reused
-    return repr((name, TOTAL, sorted((k, plain(v)) for k, v in params.items())))
+    return repr((name, TOTAL, sorted((k, _plain_param(v)) for k, v in params.items())))
+
+
+# ------------------------------------------------------------------------------ cached answers
+#: The key of the frame attribute that carries an answer's ``attrs`` into the cache.
+_ATTRS_KEY = "silkchain_attrs"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    raise TypeError(f"{type(value).__name__} is not plain data")
+
+
+def plain_data(value: Any) -> Any:
+    """``value`` as JSON gives it back (tuples as lists, numpy scalars as numbers).
+
+    ``TypeError``/``ValueError`` when it holds something JSON cannot carry.
+
+    >>> plain_data({"years": (2010, 2011), "n": np.int64(3)})
+    {'years': [2010, 2011], 'n': 3}
+    """
+    return json.loads(json.dumps(value, default=_json_default, allow_nan=True))
+
+
+def put_cached_frame(store: Any, key: str, frame: pd.DataFrame,
+                     extra: Mapping[str, Any] | None = None) -> None:
+    """Cache ``frame`` with its ``attrs`` (and ``extra`` plain data) under ``key``.
+
+    Parquet keeps no arbitrary attributes: the ``attrs`` travel as one JSON text in the
+    file's pandas metadata. ``TypeError`` when they are not plain data.
+    """
+    text = json.dumps({"attrs": frame.attrs, "extra": dict(extra or {})},
+                      default=_json_default, allow_nan=True)
+    copy = frame.copy(deep=False)
+    copy.attrs = {_ATTRS_KEY: text}
+    store.put_frame(key, copy)
+
+
+def get_cached_frame(store: Any, key: str) -> tuple[pd.DataFrame, dict[str, Any]] | None:
+    """The frame cached under ``key`` with its ``attrs`` restored, and its ``extra``; or
+    ``None`` (not cached, or cached without its attributes)."""
+    hit = store.get_frame(key)
+    if hit is None:
+        return None
+    text = hit.attrs.get(_ATTRS_KEY)
+    if not isinstance(text, str):
+        return None
+    doc = json.loads(text)
+    hit.attrs = dict(doc.get("attrs") or {})
+    return hit, dict(doc.get("extra") or {})
+
+
+def cached_answer(source: Source, cache: Any, kind: str, refs: Mapping[int, MRIOTable | str],
+                  build: Callable[[], pd.DataFrame], **parts: Any) -> pd.DataFrame:
+    """``build()``'s frame, cached in the frame cache when ``source`` is named.
+
+    The key (:func:`silkchain.panel.frame_key`) holds ``kind``, the stored versions of
+    the tables ``refs`` it is computed from (:func:`silkchain.panel.dataset_versions`)
+    and every parameter (``parts``; groups by their dated members). Not cached when
+    ``cache`` is ``False``, ``source`` is a table or a file, or a table has no stored
+    version. A cached and a computed frame are equal, ``attrs`` included (the ``attrs``
+    as plain data, :func:`plain_data`).
+    """
+    from silkchain.panel import cache_store, dataset_versions, frame_key
+
+    store: Any = None
+    key = None
+    if cache is not False and isinstance(source, str) and not Path(source).exists():
+        versions = dataset_versions(refs)
+        if versions is not None:
+            store = cache_store(cache)
+            key = frame_key(kind, versions, source=source,
+                            **{k: _plain_param(v) for k, v in parts.items()})
+    if store is not None and key is not None:
+        hit = get_cached_frame(store, key)
+        if hit is not None:
+            return hit[0]
+    frame = build()
+    if store is None or key is None:
+        return frame
+    try:
+        attrs = plain_data(frame.attrs)
+    except (TypeError, ValueError):  # attributes JSON cannot carry: not cached
+        return frame
+    frame.attrs = attrs
+    put_cached_frame(store, key, frame)
+    return frame
 
 
 # ------------------------------------------------------------------------------ groups

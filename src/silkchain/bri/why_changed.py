@@ -43,9 +43,11 @@ def why_changed(source: common.Source, group: str | Group | None = "bri64",
     Parameters
     ----------
     source, group, years, scheduler, progress, cache
-        As in :func:`silkchain.bri.value_capture.value_capture` (``scheduler``,
-        ``progress`` and ``cache`` are accepted for the common signature; two
-        tables are read and decomposed here).
+        As in :func:`silkchain.bri.value_capture.value_capture` (``scheduler`` and
+        ``progress`` are accepted for the common signature; two tables are read and
+        decomposed here). On a named source the result is cached unless ``cache`` is
+        ``False``, keyed on the two tables' stored versions and every argument
+        (:func:`silkchain.bri.common.cached_answer`).
     hub : str
         Shown with the group's members.
     measure : str
@@ -72,24 +74,30 @@ def why_changed(source: common.Source, group: str | Group | None = "bri64",
         raise MeasureError(f"why_changed needs two years; {source!r} gives "
                            f"{', '.join(map(str, tasks)) or 'none'}")
     first, last = min(tasks), max(tasks)
-    a, b = _table(tasks[first]), _table(tasks[last])
-    common.require_country(hub, list(b.labels.countries), "why_changed")
-    f = run_sda(a, b, measure)
-    shown = list(dict.fromkeys([*common.members_in_table(g, b), hub]))
-    f = f[f["country"].isin(shown)]
-    out = pd.DataFrame({"year": last, "country": f["country"], "sector": TOTAL,
-                        "partner": str(first), "measure": measure + "." + f["term"],
-                        "value": f["value"]})
-    shares = common.output_share_rows(b)
-    shares.insert(0, "year", last)
-    frame = pd.concat([out, shares], ignore_index=True)
-    frame = common.finish(
-        frame, "why_changed", g, source=source,
-        notes={"measure": measure, "from": first, "to": last, "method": "polar",
-               "factors": ", ".join(FACTOR_TITLES[k] for k in f.attrs["factors"])},
-        caveats=[f"Structural decomposition of {measure} from {first} to {last} in current "
-                 "prices: price changes are part of the change."])
-    return frame
+
+    def decompose() -> pd.DataFrame:
+        a, b = _table(tasks[first]), _table(tasks[last])
+        common.require_country(hub, list(b.labels.countries), "why_changed")
+        f = run_sda(a, b, measure)
+        shown = list(dict.fromkeys([*common.members_in_table(g, b), hub]))
+        f = f[f["country"].isin(shown)]
+        out = pd.DataFrame({"year": last, "country": f["country"], "sector": TOTAL,
+                            "partner": str(first), "measure": measure + "." + f["term"],
+                            "value": f["value"]})
+        shares = common.output_share_rows(b)
+        shares.insert(0, "year", last)
+        frame = pd.concat([out, shares], ignore_index=True)
+        return common.finish(
+            frame, "why_changed", g, source=source,
+            notes={"measure": measure, "from": first, "to": last, "method": "polar",
+                   "factors": ", ".join(FACTOR_TITLES[k] for k in f.attrs["factors"])},
+            caveats=[f"Structural decomposition of {measure} from {first} to {last} in "
+                     "current prices: price changes are part of the change."])
+
+    # a named source: cached, keyed on the two tables' stored versions and every argument
+    return common.cached_answer(source, cache, "why_changed",
+                                {first: tasks[first], last: tasks[last]}, decompose,
+                                group=g, hub=hub, measure=measure)
 
 
 def chart_data(frame: pd.DataFrame) -> dict[str, Any]:

@@ -29,6 +29,9 @@ def report_cmd(
                                               help="Leave the scenario out.")] = False,
     scheduler: Annotated[str | None, typer.Option(
         help="Dask scheduler address (default: a local cluster; 'sync': no Dask).")] = None,
+    cache: Annotated[bool, typer.Option(
+        help="Reuse and store results in the local cache (it follows the stored data).")
+    ] = True,
 ) -> None:
     """Write an offline HTML report and an Excel workbook of the Belt and Road answers.
 
@@ -61,7 +64,8 @@ def report_cmd(
             progress.update(task, completed=done, total=total, description=description)
 
         result = build_report(source, group=group, output=output, years=year_arg, hub=hub,
-                              scenario=chosen, scheduler=scheduler, progress=update)
+                              scenario=chosen, scheduler=scheduler, cache=cache,
+                              progress=update)
     typer.echo(f"report:   {result.html}")
     typer.echo(f"workbook: {result.workbook}")
     steps = ", ".join(f"{k.replace('_', ' ')} {v:.0f} s" for k, v in result.timings.items())

@@ -240,7 +240,9 @@ def build_report(
         Where panels run (see :func:`silkchain.panel.panel`); default: one local
         Dask cluster for all answers when several years are asked.
     cache : bool or store
-        Passed to the answers (panels are cached in the local store).
+        Passed to the answers (panels are cached in the local store); the scenarios on
+        a stored last year are cached there too (:func:`run_cached`). ``False``: nothing
+        is cached.
     progress : callable, optional
         ``progress(done, total, description)``.
 
@@ -324,13 +326,14 @@ def build_report(
             timings[answer.key] = time.perf_counter() - t0
     tick("scenario")
     t0 = time.perf_counter()
+    # the scenarios run on the last year's table: cached, keyed on its stored version
     scenario_result, scenario_text, must = _run_scenario(scenario, last_table, year_list,
-                                                         missing)
+                                                         missing, cache=cache, ref=last)
     timings["scenario"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     reshored, reshore_text = _run_reshoring(
         reshoring if reshoring is not None else scenario not in (None, False), last_table,
-        year_list, missing)
+        year_list, missing, cache=cache, ref=last)
     timings["reshoring"] = time.perf_counter() - t0
     done += 1
     tick("drawing charts and writing files")
@@ -404,9 +407,64 @@ def _span(years: Sequence[int]) -> str:
     return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
 
 
-def _run_scenario(scenario: Any, table: Any, years: list[int], missing: list[str]
-                  ) -> tuple[Any, str, list[str]]:
-    """Run the scenario on the last year's table; ``(result, description, countries)``."""
+@dataclass
+class CachedScenarioResult:
+    """What the report's sections use of a scenario run, as the frame cache gives it back.
+
+    The fields of :class:`silkchain.scenarios.ScenarioResult` the sections read
+    (``scenario``, ``comparison``, ``log``, ``notes``, ``sha256``), without the tables.
+    """
+
+    scenario: Scenario
+    comparison: pd.DataFrame
+    log: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def sha256(self) -> str:
+        """sha256 of the scenario's canonical form."""
+        return self.scenario.sha256
+
+
+def run_cached(spec: Scenario, table: Any, measures: Sequence[str], *, cache: Any = True,
+               ref: Any = None, kind: str = "scenario") -> Any:
+    """``run(spec, table, measures)``, cached in the frame cache when ``ref`` is a dataset
+    id with a stored version (:func:`silkchain.panel.dataset_versions`).
+
+    The key holds that version, the scenario's canonical JSON, the measures and
+    silkchain's version. A hit is a :class:`CachedScenarioResult` (comparison with its
+    ``attrs``, step log and notes as plain data); ``cache=False`` never caches.
+    """
+    from silkchain.bri.common import get_cached_frame, put_cached_frame
+    from silkchain.panel import cache_store, dataset_versions, frame_key
+
+    store: Any = None
+    key = ""
+    if cache is not False and isinstance(ref, str):
+        versions = dataset_versions({0: ref})
+        if versions is not None:
+            store = cache_store(cache)
+            key = frame_key(kind, versions, scenario=spec.to_json(), measures=list(measures))
+    if store is not None:
+        hit = get_cached_frame(store, key)
+        if hit is not None:
+            frame, extra = hit
+            return CachedScenarioResult(spec, frame, list(extra.get("log") or []),
+                                        list(extra.get("notes") or []))
+    result = run(spec, table=table, measures=list(measures))
+    if store is not None:
+        with contextlib.suppress(TypeError, ValueError):  # not plain data: not cached
+            put_cached_frame(store, key, result.comparison,
+                             {"log": result.log, "notes": result.notes})
+    return result
+
+
+def _run_scenario(scenario: Any, table: Any, years: list[int], missing: list[str], *,
+                  cache: Any = False, ref: Any = None) -> tuple[Any, str, list[str]]:
+    """Run the scenario on the last year's table; ``(result, description, countries)``.
+
+    ``cache``/``ref``: see :func:`run_cached` (``ref``: the last year's dataset id).
+    """
     if scenario is None or scenario is False:
         return None, "", []
     if scenario is True:
@@ -419,7 +477,7 @@ def _run_scenario(scenario: Any, table: Any, years: list[int], missing: list[str
         spec = Scenario.from_dict(dict(scenario))
     else:
         spec = Scenario.from_yaml(scenario)
-    result = run(spec, table=table, measures=list(SCENARIO_MEASURES))
+    result = run_cached(spec, table, SCENARIO_MEASURES, cache=cache, ref=ref)
     must: list[str] = []
     for step in spec.steps:
         for attr in ("origin", "country"):
@@ -437,8 +495,8 @@ def _run_scenario(scenario: Any, table: Any, years: list[int], missing: list[str
 RESHORING_MEASURES = ("gdp", "dva_exports")
 
 
-def _run_reshoring(reshoring: Any, table: Any, years: list[int], missing: list[str]
-                   ) -> tuple[Any, str]:
+def _run_reshoring(reshoring: Any, table: Any, years: list[int], missing: list[str], *,
+                   cache: Any = False, ref: Any = None) -> tuple[Any, str]:
     """Run the reshoring scenario on the last year's table; ``(result, description)``."""
     if reshoring is None or reshoring is False:
         return None, ""
@@ -447,7 +505,8 @@ def _run_reshoring(reshoring: Any, table: Any, years: list[int], missing: list[s
     if chosen is None:
         missing.append(f"reshoring scenario: {why}")
         return None, ""
-    result = run(Scenario.from_dict(chosen), table=table, measures=list(RESHORING_MEASURES))
+    result = run_cached(Scenario.from_dict(chosen), table, RESHORING_MEASURES, cache=cache,
+                        ref=ref, kind="reshoring")
     return result, f"{chosen['description']} Year: {years[-1]}."
 
 
