@@ -121,3 +121,11 @@ def test_report_workbook_round_trip(tmp_path) -> None:
     ws = openpyxl.load_workbook(path)["README"]
     links = [c.hyperlink.location for row in ws.iter_rows() for c in row if c.hyperlink]
     assert links == ["'value_capture'!A1"]
+
+
+def test_control_characters_use_excels_escapes() -> None:
+    out = _book({"data": pd.DataFrame({"a": ["x\x01y", "tab\there", "_x0041_"]})})
+    with zipfile.ZipFile(out) as z:
+        sst = z.read("xl/sharedStrings.xml").decode()
+    assert "<t>x_x0001_y</t>" in sst and "<t>tab\there</t>" in sst
+    assert "<t>_x005F_x0041_</t>" in sst  # a literal escape is protected, as Excel does
