@@ -209,6 +209,19 @@ def test_frames_roundtrip(home: Path) -> None:
     assert store.get_frame("panel:wiod2013_vax") is None  # sanitised keys do not collide
 
 
+def test_clear_frames_keeps_the_tables(home: Path) -> None:
+    store = Store()
+    store.put_table(silkchain.read(MOCK / "ICIO2016_2011.csv"), "x:1")
+    frame = pd.DataFrame({"country": ["CHN"], "value": [1.5]})
+    paths = [store.put_frame(key, frame) for key in ("panel-a", "panel-b")]
+    files, nbytes = store.clear_frames()
+    assert (files, nbytes > 0) == (2, True)
+    assert not any(p.exists() for p in paths) and store.get_frame("panel-a") is None
+    assert store.check() == [] and store.read("x:1").G == silkchain.read(
+        MOCK / "ICIO2016_2011.csv").G
+    assert store.clear_frames() == (0, 0)
+
+
 def test_remove(home: Path) -> None:
     store = Store()
     store.put_table(silkchain.read(MOCK / "ICIO2016_2011.csv"), "x:1")

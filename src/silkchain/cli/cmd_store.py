@@ -1,4 +1,4 @@
-"""``silkchain store check | repair [ID] | remove ID``: look after the local table store."""
+"""``silkchain store check | repair [ID] | remove ID | clear-cache``: look after the local store."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from silkchain.cli.common import console, fail, out, user_errors
 from silkchain.io.store import Store
 
 store_app = typer.Typer(help="The local table store (see docs/store.md): check it, repair a "
-                        "table or the catalogue, remove a table.", no_args_is_help=True)
+                        "table or the catalogue, remove a table, clear cached results.",
+                        no_args_is_help=True)
 
 
 def _store() -> Store:
@@ -59,6 +60,16 @@ def remove_cmd(
     with user_errors():
         _store().remove(dataset_id)
     console.print(f"removed {dataset_id}", highlight=False, markup=False)
+
+
+@store_app.command("clear-cache")
+def clear_cache_cmd() -> None:
+    """Remove the cached results (panels, answers, scenarios); the tables stay."""
+    with user_errors():
+        files, nbytes = _store().clear_frames()
+    size = f"{nbytes / 1e6:.1f} MB" if nbytes >= 1e5 else f"{nbytes / 1e3:.0f} kB"
+    console.print(f"removed {files} cached result{'s' * (files != 1)} ({size})"
+                  if files else "no cached results", highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

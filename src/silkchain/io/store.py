@@ -723,6 +723,21 @@ class Store:
             frame.to_parquet(tmp, index=False)
         return path
 
+    def clear_frames(self) -> tuple[int, int]:
+        """Remove every cached frame (panels, answers, scenarios); ``(files, bytes)`` removed.
+
+        Cached frames are keyed by the stored tables' content, so a re-imported table
+        leaves its old frames unused; this reclaims their space. Tables are untouched.
+        """
+        folder = self.root / "frames"
+        files = nbytes = 0
+        with self.lock():
+            for path in sorted(folder.glob("*.parquet")) if folder.is_dir() else []:
+                size = path.stat().st_size
+                path.unlink()
+                files, nbytes = files + 1, nbytes + size
+        return files, nbytes
+
     def get_frame(self, key: str) -> pd.DataFrame | None:
         """The frame cached under ``key``, or ``None``."""
         path = self._frame_path(key)
