@@ -61,6 +61,18 @@ def _scaled_rounding(table: MRIOTable, biggest: int, n_new: int, cols_new: int) 
     return float(table.rounding * biggest * max(ratio, 1.0))
 
 
+def _derived_meta(table: MRIOTable) -> dict[str, Any]:
+    """``table.meta`` for a table built from it: ``derived_from`` names the original (its
+    dataset id or file); the original's ``dataset``, file path and hash are dropped."""
+    meta = {k: v for k, v in table.meta.items()
+            if k not in ("dataset", "path", "sha256", "x_policy", "va_policy")}
+    origin = (table.meta.get("derived_from") or table.meta.get("dataset")
+              or table.meta.get("path"))
+    if origin:
+        meta["derived_from"] = str(origin)
+    return meta
+
+
 def aggregate_regions(
     table: MRIOTable, mapping: Mapping[str, str], *, strict: bool = False,
 ) -> MRIOTable:
@@ -113,7 +125,7 @@ def aggregate_regions(
     codes, idx, groups = _grouping(countries, mapping)
     Z, Y, x, V = core.aggregate_countries(table.Z, table.Y, table.x, table.V, idx,
                                           len(codes), table.N)
-    meta = dict(table.meta)
+    meta = _derived_meta(table)
     meta["regions"] = {g: m for g, m in groups.items() if m != [g]}
     if absent:
         meta["regions_absent"] = {
@@ -199,7 +211,7 @@ def aggregate_sectors(
     labels = lab.__class__(countries=lab.countries, sectors=tuple(codes),
                            fd_categories=lab.fd_categories, va_rows=lab.va_rows,
                            sector_names=sector_names)
-    meta = dict(table.meta)
+    meta = _derived_meta(table)
     meta["sector_groups"] = {g: m for g, m in groups.items()}
     biggest = max(len(m) for m in groups.values())
     rounding = _scaled_rounding(table, biggest, table.G * len(codes), Y.shape[1])

@@ -109,3 +109,31 @@ def test_generic_table_by_names_and_user_concordance(tmp_path) -> None:
     with pytest.raises(UnresolvedSectorError, match=r"mine.csv .*unknown broad sector.*cloth.*"
                        r"no broad sector for 1 sector"):
         resolve_broad(u, "trade", concordance=path)
+
+
+def test_aggregated_tables_are_placed_through_their_groups_members() -> None:
+    from silkchain.aggregation import aggregate_regions, aggregate_sectors
+
+    t = silkchain.read("wiod2013:2011")
+    agg = aggregate_sectors(t, {"c4": "TEX", "c5": "TEX"})
+    assert resolve_broad(agg, "textiles") == ("TEX",)
+    assert classify(agg)["TEX"] == "textiles" and classify(agg)["c14"] == "electronics"
+    assert agg.meta["derived_from"] == "wiod2013:2011" and "dataset" not in agg.meta
+    both = aggregate_regions(agg, {"DEU": "EU2", "FRA": "EU2"})
+    assert resolve_broad(both, "textiles") == ("TEX",)
+    assert both.meta["derived_from"] == "wiod2013:2011"
+
+
+def test_groups_across_broad_sectors_are_named_not_guessed(tmp_path) -> None:
+    from silkchain.aggregation import aggregate_sectors
+    from silkchain.io.npz import write_npz
+
+    broad = aggregate_sectors(silkchain.read("wiod2013:2011"), "wiod13_broad")
+    path = tmp_path / "broad5.npz"
+    write_npz(broad, path)
+    with pytest.raises(UnresolvedSectorError, match=(
+            r"^broad5.npz \(derived from wiod2013:2011, WIOD 2013\): 5 of its 5 sectors "
+            r"group WIOD 2013 and ADB MRIO \(35 sectors\) sectors of several broad sectors: "
+            r"PRI \(agriculture, mining\); LTM \(food, textiles, wood_paper, "
+            r"other_manufacturing\);")):
+        resolve_broad(silkchain.read(path), "textiles")

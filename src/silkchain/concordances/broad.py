@@ -179,9 +179,68 @@ def _folded(key: str) -> dict[str, str]:
 
 def _label(table: Any) -> str:
     meta = table.meta
-    where = meta.get("dataset") or meta.get("dataset_name") or meta.get("file") or "table"
+    where = str(meta.get("dataset") or meta.get("dataset_name")
+                or (Path(str(meta["path"])).name if meta.get("path") else "")
+                or meta.get("file") or "table")
     src = " ".join(str(meta[k]) for k in ("source", "release") if meta.get(k))
-    return f"{where} ({src})" if src and src != where else str(where)
+    if meta.get("derived_from") and meta.get("derived_from") != where:
+        src = f"derived from {meta['derived_from']}" + (f", {src}" if src else "")
+    return f"{where} ({src})" if src and src != where else where
+
+
+@dataclass(frozen=True)
+class _Members:
+    """The original sectors of an aggregated table (``meta["sector_groups"]``), to place."""
+
+    labels: Any
+    meta: Mapping[str, Any]
+
+    @property
+    def N(self) -> int:
+        return len(self.labels.sectors)
+
+
+def _grouped(table: Any) -> tuple[SectorConcordance, dict[str, str]] | None:
+    """A concordance for a table whose sectors are groups of a known release's sectors.
+
+    Each group is placed in the broad sector of its members; a group whose members lie
+    in several broad sectors cannot be (:class:`UnresolvedSectorError` names them).
+    ``None`` when the members are not a known release's sectors either.
+    """
+    from dataclasses import replace
+
+    groups = {str(g): [str(m) for m in members]
+              for g, members in dict(table.meta["sector_groups"]).items()}
+    members = [m for g in table.labels.sectors for m in groups.get(g, [g])]
+    meta = {k: v for k, v in table.meta.items() if k != "sector_groups"}
+    try:
+        base, found = concordance_for(_Members(replace(
+            table.labels, sectors=tuple(members), sector_codes=None, sector_names=None),
+            meta))
+    except UnresolvedSectorError:
+        return None
+    broad: dict[str, str] = {}
+    also: dict[str, tuple[str, ...]] = {}
+    mixed: list[str] = []
+    for g in table.labels.sectors:
+        kinds = list(dict.fromkeys(base.broad[found[m]] for m in groups.get(g, [g])))
+        if len(kinds) > 1:
+            mixed.append(f"{g} ({', '.join(kinds)})")
+            continue
+        broad[g] = kinds[0]
+        also[g] = tuple(dict.fromkeys(a for m in groups.get(g, [g])
+                                      for a in base.also.get(found[m], ()) if a != kinds[0]))
+    if mixed:
+        raise UnresolvedSectorError(
+            f"{_label(table)}: {len(mixed)} of its {len(table.labels.sectors)} sectors group "
+            f"{base.title} sectors of several broad sectors: {'; '.join(mixed)}; aggregate "
+            "with groups inside one broad sector each, or pass a concordance (a CSV with "
+            "columns sector,broad)")
+    conc = SectorConcordance(
+        key=f"{base.key}+groups", title=f"{base.title}, aggregated",
+        codes=tuple(table.labels.sectors), broad=broad, also=also,
+        names={g: g for g in table.labels.sectors})
+    return conc, {g: g for g in table.labels.sectors}
 
 
 def _sector_keys(table: Any) -> list[list[str]]:
@@ -217,9 +276,11 @@ def _cover(table: Any, conc: SectorConcordance, positional: bool) -> tuple[dict[
 def concordance_for(table: Any) -> tuple[SectorConcordance, dict[str, str]]:
     """The bundled concordance that places every sector of ``table``, with the placement.
 
-    Concordances of the table's source (``meta["source"]``) are tried first;
-    ``c1`` .. ``cN`` sector names (silkchain's names for WIOD and ADB sectors)
-    are read by position only when the table's source is WIOD or ADB MRIO.
+    A table aggregated by sector groups (``meta["sector_groups"]``) is placed through
+    its groups' members; otherwise concordances of the table's source
+    (``meta["source"]``) are tried first; ``c1`` .. ``cN`` sector names (silkchain's
+    names for WIOD and ADB sectors) are read by position only when the table's source is
+    WIOD or ADB MRIO.
 
     Raises
     ------
@@ -228,6 +289,9 @@ def concordance_for(table: Any) -> tuple[SectorConcordance, dict[str, str]]:
         sectors the closest one could not place).
     """
     meta = table.meta
+    grouped = _grouped(table) if meta.get("sector_groups") else None
+    if grouped is not None:
+        return grouped
     source = str(meta.get("source", ""))
     first = _BY_SOURCE.get(source, ())
     preferred = _RELEASE.get((source, str(meta.get("release", ""))))
