@@ -428,6 +428,38 @@ class ParquetCache:
             frame.to_parquet(tmp, index=False)
 
 
+#: silkchain's logger: notes that are not errors (a cache that cannot be written).
+log = logging.getLogger("silkchain")
+_CACHE_NOTES: set[str] = set()
+
+
+def cache_put(store: Any, key: str, frame: pd.DataFrame,
+              put: Callable[..., Any] | None = None) -> bool:
+    """Cache ``frame`` under ``key`` (``put(store, key, frame)``, default ``store.put_frame``);
+    ``False`` when the cache cannot be written.
+
+    A read-only store (a shared folder, another user's store) still serves its tables and
+    cached results: the result is returned uncomputed-again next time only if it could be
+    kept, and the first failure is logged once (``silkchain`` logger; the CLI prints it
+    as a note on stderr).
+    """
+    try:
+        if put is None:
+            store.put_frame(key, frame)
+        else:
+            put(store, key, frame)
+        return True
+    except OSError as err:  # StoreError, PermissionError, a read-only file system
+        where = str(getattr(store, "root", "") or "the cache")
+        if where not in _CACHE_NOTES:
+            _CACHE_NOTES.add(where)
+            text = str(err) if isinstance(err, SilkchainError) else (
+                f"{err.strerror or type(err).__name__}: {err.filename or where}")
+            log.warning("results not cached: %s cannot be written (%s); they are computed "
+                        "again next time", where, text)
+        return False
+
+
 def default_cache() -> Any:
     """The local store when its packages are installed, else a :class:`ParquetCache`."""
     try:
@@ -733,7 +765,7 @@ def panel(
     label = f"panel {source if isinstance(source, str) else 'tables'} {'+'.join(names)}"
     frame = run_years(tasks, measures, scheduler, progress, label=label, n_workers=n_workers)
     if store is not None and key is not None:
-        store.put_frame(key, frame)
+        cache_put(store, key, frame)
     frame.attrs.update(source=str(source) if isinstance(source, str) else "tables",
                        years=list(tasks), measures=names,
                        scheduler=scheduler if isinstance(scheduler, str) or scheduler is None

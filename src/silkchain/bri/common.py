@@ -34,7 +34,7 @@ from silkchain.errors import MeasureError
 from silkchain.groups import Group, GroupMapping, get_group
 from silkchain.measures.cache import per_table
 from silkchain.measures.tidy import TOTAL
-from silkchain.panel import PANEL_COLUMNS, resolve_source, run_years
+from silkchain.panel import PANEL_COLUMNS, cache_put, resolve_source, run_years
 from silkchain.panel import panel as run_panel
 from silkchain.table import MRIOTable
 
@@ -178,7 +178,7 @@ class Plan:
                 part = frame[tag == str(i)].reset_index(drop=True)
                 self.results[call.key] = part
                 if store is not None and key is not None:
-                    store.put_frame(key, part)
+                    cache_put(store, key, part)
         self.recording = False
 
 
@@ -286,7 +286,7 @@ def put_cached_frame(store: Any, key: str, frame: pd.DataFrame,
                       default=_json_default, allow_nan=True)
     copy = frame.copy(deep=False)
     copy.attrs = {_ATTRS_KEY: text}
-    store.put_frame(key, copy)
+    cache_put(store, key, copy)  # a read-only store: computed, not kept
 
 
 def get_cached_frame(store: Any, key: str) -> tuple[pd.DataFrame, dict[str, Any]] | None:

@@ -139,6 +139,7 @@ def build_app() -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(_main)
+    common.route_notes()  # the silkchain logger's warnings become notes on stderr
     for module in COMMAND_MODULES:
         module.register(app)
     return app

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -76,6 +77,21 @@ def set_verbosity(quiet: bool, verbose: bool) -> None:
     """Apply ``--quiet``/``--verbose`` to the message console."""
     console.quiet = quiet
     Settings.verbose = verbose
+
+
+class NoteHandler(logging.Handler):
+    """Prints the ``silkchain`` logger's warnings as ``note: ...`` lines on the message
+    console (silenced by ``--quiet``)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        console.print(f"note: {record.getMessage()}", highlight=False, markup=False)
+
+
+def route_notes() -> None:
+    """Send the ``silkchain`` logger's messages to :class:`NoteHandler` (once)."""
+    logger = logging.getLogger("silkchain")
+    if not any(isinstance(h, NoteHandler) for h in logger.handlers):
+        logger.addHandler(NoteHandler(logging.WARNING))
 
 
 def shorten(text: str, limit: int = MAX_LINE) -> str:
