@@ -142,3 +142,25 @@ def test_undefined_shares_are_explained(tmp_path):
     res = runner.invoke(build_app(), ["indicators", str(tmp_path / "mute.npz"), "-m",
                                       "koopman", "-o", str(tmp_path / "k.csv")])
     assert "reason" in pd.read_csv(tmp_path / "k.csv").columns
+
+
+def test_the_python_api_says_why_a_value_is_undefined_too():
+    """indicators() and decompose() carry the reason column and note the CLI writes."""
+    from silkchain import MRIOTable
+    from silkchain.measures.decompose import decompose
+    from silkchain.measures.indicators import indicators
+
+    z = np.array([[1.0, 2.0, 1.0], [2.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    y = np.array([[5.0, 1.0, 0.0], [1.0, 5.0, 0.0], [0.0, 0.0, 5.0]])
+    mute = MRIOTable.from_arrays(z, y, ["AAA", "BBB", "CCC"], ["s1"])  # CCC exports nothing
+    f = indicators(mute, ["koopman"])
+    nan = f["value"].isna()
+    assert nan.any() and set(f.loc[nan, "reason"]) == {"undefined: CCC has no exports"}
+    assert (f.loc[~nan, "reason"] == "").all()
+    assert f.attrs["undefined"].startswith("note: ") and "koopman." in f.attrs["undefined"]
+    d = decompose(mute, "vax")
+    assert set(d.loc[d["value"].isna(), "reason"]) == {"undefined: CCC has no exports"}
+    import silkchain
+
+    defined = indicators(silkchain.read("wiod2013:2011"), ["koopman"])
+    assert "reason" not in defined.columns and "undefined" not in defined.attrs

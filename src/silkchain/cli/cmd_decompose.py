@@ -12,7 +12,7 @@ from silkchain.cli.common import TABLE_HELP, console, fail, user_errors, with_pr
 from silkchain.io.registry import read
 from silkchain.io.write import check_excel_rows, estimate_rows
 from silkchain.measures.catalogue import of_kind
-from silkchain.measures.tidy import explain_undefined, stamp, table_currency
+from silkchain.measures.tidy import stamp, table_currency
 
 
 def method_help() -> str:
@@ -122,11 +122,11 @@ def decompose_cmd(
             level=level.value, perspective=perspective.value, approach=approach.value,
             groups=groups, post=post.value)
         m = available[method]
-        frame, note = explain_undefined(
-            stamp(frame, year=t.meta.get("year"), unit=m.unit, units=m.units,
-                  currency=table_currency(t.meta)),
-            t.exports_by_country().to_dict(),
-            country="exporter" if "exporter" in frame.columns else "country")
+        note = frame.attrs.get("undefined")  # decompose adds a reason column with it
+        frame = stamp(frame, year=t.meta.get("year"), unit=m.unit, units=m.units,
+                      currency=table_currency(t.meta))
+        if "reason" in frame.columns:  # last, after unit, as ever
+            frame = frame[[c for c in frame.columns if c != "reason"] + ["reason"]]
     if note:
         console.print(note, highlight=False, markup=False)
     if suffix == ".xlsx" and len(frame) > 1_048_575:

@@ -11,7 +11,6 @@ from silkchain.cli.common import TABLE_HELP, console, fail, user_errors, with_pr
 from silkchain.io.registry import read
 from silkchain.measures.catalogue import names
 from silkchain.measures.indicators import DEFAULT_MEASURES, choices, indicators
-from silkchain.measures.tidy import explain_undefined
 
 
 def measure_help() -> str:
@@ -66,7 +65,7 @@ def indicators_cmd(
             console.print(f"{key}: services set {attrs['services']}", highlight=False)
         if isinstance(attrs, dict) and attrs.get("skipped"):
             console.print(f"{key}: skipped {attrs['skipped']}", highlight=False)
-    frame, note = explain_undefined(frame, t.exports_by_country().to_dict())
+    note = frame.attrs.get("undefined")  # the reason column says why, value by value
     if note:
         console.print(note, highlight=False, markup=False)
     write_frame(frame, output, sheet="indicators")

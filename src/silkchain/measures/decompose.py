@@ -18,11 +18,13 @@ Term names follow METHODS.md: decompr's names for KWW and WWZ.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
 from silkchain.errors import MeasureError
 from silkchain.measures.catalogue import of_kind
+from silkchain.measures.tidy import explain_undefined
 from silkchain.measures.value_added import Post, kww, leontief, vax, wwz
 from silkchain.table import MRIOTable
 
@@ -107,8 +109,27 @@ def decompose(
             f"method {method!r} does not support level {level!r}; supported: "
             f"{', '.join(m.levels)}")
     if method == "bm":
-        return m.compute(table, level, perspective=perspective, approach=approach,
-                         groups=None if groups is None else dict(groups))
+        frame = m.compute(table, level, perspective=perspective, approach=approach,
+                          groups=None if groups is None else dict(groups))
+    else:
+        frame = _other_method(table, m, method, level, perspective, approach, groups, post)
+    return _explained(frame, table)
+
+
+def _explained(frame: pd.DataFrame, table: MRIOTable) -> pd.DataFrame:
+    """``frame`` with a ``reason`` column and ``attrs["undefined"]`` (a note) when some
+    value is undefined (:func:`silkchain.measures.tidy.explain_undefined`)."""
+    if not frame["value"].isna().any():
+        return frame
+    country = "exporter" if "exporter" in frame.columns else "country"
+    out, note = explain_undefined(frame, table.exports_by_country().to_dict(), country=country)
+    out.attrs = {**frame.attrs, "undefined": note}
+    return out
+
+
+def _other_method(table: MRIOTable, m: Any, method: str, level: str, perspective: str,
+                  approach: str, groups: Mapping[str, Sequence[str]] | None, post: Post
+                  ) -> pd.DataFrame:
     if perspective != "exporter" or approach != "source":
         raise MeasureError(
             f"perspective={perspective!r}, approach={approach!r} is not available for "

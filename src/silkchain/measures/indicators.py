@@ -32,7 +32,7 @@ import pandas as pd
 from silkchain.errors import MeasureError
 from silkchain.measures import tiva as mt
 from silkchain.measures.catalogue import MEASURES, names, resolve
-from silkchain.measures.tidy import COLUMNS, table_currency, tidy
+from silkchain.measures.tidy import COLUMNS, explain_undefined, table_currency, tidy
 from silkchain.table import MRIOTable
 
 __all__ = ["COLUMNS", "DEFAULT_MEASURES", "choices", "indicators"]
@@ -78,6 +78,9 @@ def indicators(table: MRIOTable, measures: Sequence[str] | None = None,
         ``year, country, sector, partner, measure, value, unit`` (``"_T"``
         where a value has no industry/partner dimension; for ``apl`` the
         partner column holds ``"country/sector"`` of the receiving industry).
+        When a value is undefined (a share of a table or country without
+        exports), a ``reason`` column says why and ``attrs["undefined"]`` holds
+        a one-line note (:func:`silkchain.measures.tidy.explain_undefined`).
 
     Raises
     ------
@@ -114,5 +117,8 @@ def indicators(table: MRIOTable, measures: Sequence[str] | None = None,
         frames.append(tidy(frame, year=year, unit=tiva.unit, units=tiva.units,
                            currency=currency))
     out = pd.concat(frames, ignore_index=True)
+    out, note = explain_undefined(out, table.exports_by_country().to_dict())
     out.attrs.update(attrs)
+    if note:
+        out.attrs["undefined"] = note
     return out
