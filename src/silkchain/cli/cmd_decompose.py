@@ -124,7 +124,7 @@ def decompose_cmd(
         m = available[method]
         note = frame.attrs.get("undefined")  # decompose adds a reason column with it
         frame = stamp(frame, year=t.meta.get("year"), unit=m.unit, units=m.units,
-                      currency=table_currency(t.meta))
+                      currency=table_currency(t.meta), copy=False)  # ours: no second copy
         if "reason" in frame.columns:  # last, after unit, as ever
             frame = frame[[c for c in frame.columns if c != "reason"] + ["reason"]]
     if note:

@@ -159,8 +159,10 @@ def tidy(frame: pd.DataFrame, *, year: int | None = None, unit: str | None = Non
 
 
 def stamp(frame: pd.DataFrame, *, year: int | None, unit: str = "",
-          units: Mapping[str, str] | None = None, currency: str | None = None) -> pd.DataFrame:
-    """``frame`` with ``year`` first and ``unit`` last, its own columns kept (a copy).
+          units: Mapping[str, str] | None = None, currency: str | None = None,
+          copy: bool = True) -> pd.DataFrame:
+    """``frame`` with ``year`` first and ``unit`` last, its own columns kept (a copy, or
+    ``frame`` itself with ``copy=False``: no second copy of a large result).
 
     For files whose columns are not those of :data:`COLUMNS` (a decomposition's
     ``exporter, sector, importer, term`` or Leontief's ``source_country, ...``):
@@ -176,7 +178,7 @@ def stamp(frame: pd.DataFrame, *, year: int | None, unit: str = "",
     0  2011      CHN        VAX    1.0  USD millions
     1  2011      CHN  VAX_ratio    0.5         ratio
     """
-    out = frame.copy()
+    out = frame.copy() if copy else frame
     if "year" not in out.columns:
         out.insert(0, "year", pd.array([year] * len(out), dtype="Int64"))
     if "unit" not in out.columns:
