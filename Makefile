@@ -23,15 +23,17 @@ $(TSTAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP) $@
 
-# Debian's Chromium for the browser tests (never a downloaded browser).
+# Debian packages the tests use: Chromium for the browser tests (never a downloaded
+# browser) and LibreOffice Calc, headless, to open the workbooks silkchain writes.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 browser:
-	@if [ ! -x "$(CHROMIUM)" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else \
-	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  fi; \
+	@if [ ! -x "$(CHROMIUM)" ] || ! command -v soffice >/dev/null 2>&1; then \
+	  $(SUDO) apt-get update -qq; \
 	fi
+	@[ -x "$(CHROMIUM)" ] || $(APT) chromium >/dev/null
+	@command -v soffice >/dev/null 2>&1 || \
+	  $(APT) --no-install-recommends libreoffice-calc-nogui >/dev/null
 
 demo: $(STAMP)
 	$(VENV)/bin/silkchain report wiod2013 --group bri64 --output $(OUT)
