@@ -228,7 +228,48 @@ def test_a_cached_multi_year_download_reads_no_table(client, monkeypatch):
     params = {"countries": "CHN,IND", "start": 2007, "end": 2011, "measure": "totals"}
     assert client.get("/api/download", params=params).status_code == 200  # fills the cache
     reads = []
-    monkeypatch.setattr(service, "_read", lambda i: reads.append(i))
+    monkeypatch.setattr(service, "_read", lambda *a: reads.append(a))
     r = client.get("/api/download", params=params)
     assert r.status_code == 200 and reads == []
     assert r.text.count("\n") == 1 + 5 * 2
+
+
+def test_results_follow_the_stored_table_and_survive_a_restart(tmp_path, monkeypatch):
+    """A re-imported table is computed again; a restarted server reuses the store's cache."""
+    import numpy as np
+
+    from silkchain.dashboard import service
+    from silkchain.io.store import Store
+    from silkchain.table import MRIOTable
+
+    monkeypatch.setenv("SILKCHAIN_HOME", str(tmp_path / "store"))
+
+    def table(scale: float) -> MRIOTable:
+        z = np.array([[2.0, 1.0], [1.0, 3.0]])
+        y = np.array([[4.0, 1.0], [2.0, 5.0]]) * scale
+        return MRIOTable.from_arrays(z, y, ["AAA", "BBB"], ["s1"], meta={"year": 2020})
+
+    def exports() -> float:
+        service._LIST_CACHE.clear()
+        panel = service.check_dataset("mini")
+        frame = service.measure_panel(panel, [2020], "totals", "gross_exports", ["AAA"])
+        return float(frame["value"].iloc[0])
+
+    def forget() -> None:  # what a restart forgets (and what later tests must not see)
+        for cache in (service._LIST_CACHE, service._LABELS, service._DEFAULT_SECTORS):
+            cache.clear()
+        service._read_version.cache_clear()
+        service._measure_frame.cache_clear()
+
+    try:
+        Store().put_table(table(1.0), "mini:2020")
+        first = exports()
+        Store().put_table(table(2.0), "mini:2020")  # other data under the same id
+        second = exports()
+        assert second != first
+        forget()  # a restart: the store's cache serves it
+        computed = []
+        monkeypatch.setattr(service, "_read", lambda *a: computed.append(a))
+        assert exports() == second and computed == []
+    finally:
+        forget()

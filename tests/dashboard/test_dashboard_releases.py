@@ -18,7 +18,7 @@ def _forget() -> None:
     service._LIST_CACHE.clear()
     service._LABELS.clear()
     service._DEFAULT_SECTORS.clear()
-    service._read.cache_clear()
+    service._read_version.cache_clear()
     service._measure_frame.cache_clear()
 
 

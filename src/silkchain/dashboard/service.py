@@ -117,8 +117,21 @@ def table(panel: Panel, year: int) -> MRIOTable:
     return _read(f"{panel.name}:{year}")
 
 
+def _version(dataset_id: str) -> str | None:
+    """The stored version of a dataset (content hash), ``None`` when it has none."""
+    from silkchain.panel import dataset_versions
+
+    found = dataset_versions({0: dataset_id})
+    return None if found is None else found[0]
+
+
+def _read(dataset_id: str, version: str | None = None) -> MRIOTable:
+    return _read_version(dataset_id, version if version is not None else _version(dataset_id))
+
+
 @lru_cache(maxsize=6)
-def _read(dataset_id: str) -> MRIOTable:
+def _read_version(dataset_id: str, version: str | None) -> MRIOTable:
+    """The table of ``dataset_id`` as stored at ``version`` (a re-import is read again)."""
     return read(dataset_id)
 
 
@@ -242,10 +255,25 @@ _RESULT_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=256)
-def _measure_frame(dataset_id: str, measure: str) -> pd.DataFrame:
+def _measure_frame(dataset_id: str, measure: str, version: str | None = None
+                   ) -> pd.DataFrame:
+    """One year's country-level frame of ``measure``: kept in memory, and in the store's
+    cache keyed by the table's stored ``version`` (a restart reuses it, a re-imported
+    table is computed again)."""
+    from silkchain.panel import cache_put, cache_store, frame_key
+
     _name, year = dataset_id.rsplit(":", 1)
-    frame = country_level(MEASURES[measure].call()(_read(dataset_id)))
+    store = key = None
+    if version is not None:
+        store = cache_store(True)
+        key = frame_key(f"dashboard-{measure}", {int(year): version}, dataset=dataset_id)
+        hit = store.get_frame(key)
+        if hit is not None:
+            return hit
+    frame = country_level(MEASURES[measure].call()(_read(dataset_id, version)))
     frame.insert(0, "year", int(year))
+    if store is not None and key is not None:
+        cache_put(store, key, frame)
     return frame
 
 
@@ -286,16 +314,21 @@ def measure_panel(
     sum for money amounts, else their mean weighted by gross exports (the share of the
     group's exports, for shares of exports); its rows come first.
     """
+    from silkchain.panel import dataset_versions
+
     parts = []
     wanted = set(codes) | set(group.members if group else ())
+    versions = dataset_versions({y: f"{panel.name}:{y}" for y in years}) or {}
     for i, year in enumerate(years):
         if progress:
             progress(i, len(years), f"{MEASURES[measure].title}: {panel.name} {year}")
         check_year(panel, year)  # the measure frame is cached: no table is re-read
         did = f"{panel.name}:{year}"
         with _RESULT_LOCK:
-            frame = _measure_frame(did, measure)
-            totals = _measure_frame(did, "totals") if group and group.how != "sum" else None
+            version = versions.get(year)
+            frame = _measure_frame(did, measure, version)
+            totals = (_measure_frame(did, "totals", version) if group and group.how != "sum"
+                      else None)
         rows = frame[(frame["measure"] == variable) & frame["country"].isin(wanted)]
         if group is not None:
             inside = rows[rows["country"].isin(group.members)].set_index("country")["value"]
