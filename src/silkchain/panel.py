@@ -497,10 +497,50 @@ def _progress_fn(progress: bool | ProgressFn | None, label: str) -> ProgressFn:
     return lambda done, total, year: None
 
 
+class ClusterOnDemand:
+    """A local Dask cluster started the first time a panel runs on it, shared by every
+    later panel and closed by :meth:`close` (a report whose results are all cached starts
+    none). Pass it as ``scheduler``.
+
+    >>> lazy = ClusterOnDemand()
+    >>> lazy.started
+    False
+    >>> lazy.close()
+    """
+
+    def __init__(self, n_workers: int = 2) -> None:
+        self.n_workers = n_workers
+        self._context: contextlib.AbstractContextManager[Any] | None = None
+        self._client: Any = None
+
+    @property
+    def started(self) -> bool:
+        """Whether the cluster has been started."""
+        return self._client is not None
+
+    def client(self) -> Any:
+        """The cluster's client, starting the cluster now if needed."""
+        if self._client is None:
+            context = dask_client(None, n_workers=self.n_workers)
+            self._client = context.__enter__()
+            self._context = context
+        return self._client
+
+    def close(self) -> None:
+        """Stop the cluster, if it was started."""
+        if self._context is not None:
+            context, self._context, self._client = self._context, None, None
+            context.__exit__(None, None, None)
+
+
 @contextlib.contextmanager
 def dask_client(scheduler: Any = None, n_workers: int = 2,
                 timeout: float = 20.0) -> Iterator[Any]:
-    """A dask.distributed client: a fresh local cluster, an address, or a given client."""
+    """A dask.distributed client: a fresh local cluster, an address, a given client, or
+    the client of a :class:`ClusterOnDemand` (started now if needed)."""
+    if isinstance(scheduler, ClusterOnDemand):
+        yield scheduler.client()
+        return
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:

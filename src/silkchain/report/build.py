@@ -15,7 +15,7 @@ import pandas as pd
 from silkchain.bri.answers import ANSWERS, Answer
 from silkchain.bri.common import shared_years
 from silkchain.errors import SilkchainError
-from silkchain.panel import dask_client
+from silkchain.panel import ClusterOnDemand
 from silkchain.report import sections as sec
 from silkchain.report.document import Report, Section
 from silkchain.report.outputs import write_outputs
@@ -192,8 +192,11 @@ def _scheduler(scheduler: Any, n_years: int) -> Iterator[Any]:
     if scheduler is not None or n_years <= 1:
         yield scheduler or "sync"
         return
-    with dask_client(None) as client:
-        yield client
+    lazy = ClusterOnDemand()  # started only if some year is not cached
+    try:
+        yield lazy
+    finally:
+        lazy.close()
 
 
 def build_report(
