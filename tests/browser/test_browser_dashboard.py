@@ -33,6 +33,7 @@ def test_page_loads_with_names_and_draws_the_first_chart(offline, live_server, a
     assert page.locator("#measure-table tbody tr td:first-child").all_inner_texts() == [
         "China", "India", "Russia"]
     assert page.inner_text("#measure-message") == "done"
+    assert page.is_hidden("#measure-undefined")  # every value defined: no gaps to explain
     # the title sits above the chart, never under its toolbar; one y-label for one variable
     assert page.inner_text("#measure-chart-title").startswith("Gross exports")
     assert page.locator("#measure-chart .gtitle").count() == 0 or \
@@ -204,3 +205,32 @@ def test_the_sda_panel_draws_contributions_and_downloads_them(offline, live_serv
     assert "dfrom=2010" in page.url and "dm=dva_share" in page.url
     page.locator("#sda").screenshot(path=str(artifacts / "dashboard-sda.png"))
     assert errors == [] and offline.blocked == []
+
+
+def test_gaps_in_a_chart_say_why(offline, live_server, artifacts, tmp_path, monkeypatch):
+    """A country that exports nothing has no share of exports: the page says so."""
+    import numpy as np
+
+    from silkchain.io.store import Store
+    from silkchain.table import MRIOTable
+
+    from ..dashboard.test_dashboard_api import forget
+
+    monkeypatch.setenv("SILKCHAIN_HOME", str(tmp_path / "store"))
+    z = np.array([[1.0, 2.0, 1.0], [2.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    y = np.array([[5.0, 1.0, 0.0], [1.0, 5.0, 0.0], [0.0, 0.0, 5.0]])
+    for year in (2019, 2020):  # CCC exports nothing
+        Store().put_table(MRIOTable.from_arrays(z, y, ["AAA", "BBB", "CCC"], ["s1"],
+                                                meta={"year": year}), f"mute:{year}")
+    forget()
+    try:
+        page, errors = open_dashboard(
+            offline, live_server, "?ds=mute&from=2019&to=2020&c=AAA,CCC&m=koopman"
+            "&v=participation")
+        page.wait_for_selector("#measure-undefined:not([hidden])", timeout=TIMEOUT)
+        assert page.inner_text("#measure-undefined") == (
+            "Gaps in the chart and table: CCC: undefined in 2019, 2020: no exports that year.")
+        page.screenshot(path=str(artifacts / "dashboard-gaps.png"), full_page=True)
+        assert errors == [] and offline.blocked == []
+    finally:
+        forget()

@@ -255,21 +255,56 @@ def test_results_follow_the_stored_table_and_survive_a_restart(tmp_path, monkeyp
         frame = service.measure_panel(panel, [2020], "totals", "gross_exports", ["AAA"])
         return float(frame["value"].iloc[0])
 
-    def forget() -> None:  # what a restart forgets (and what later tests must not see)
-        for cache in (service._LIST_CACHE, service._LABELS, service._DEFAULT_SECTORS):
-            cache.clear()
-        service._read_version.cache_clear()
-        service._measure_frame.cache_clear()
-
     try:
         Store().put_table(table(1.0), "mini:2020")
         first = exports()
         Store().put_table(table(2.0), "mini:2020")  # other data under the same id
         second = exports()
         assert second != first
-        forget()  # a restart: the store's cache serves it
+        forget()  # what a restart forgets: the store's cache serves it
         computed = []
         monkeypatch.setattr(service, "_read", lambda *a: computed.append(a))
         assert exports() == second and computed == []
     finally:
         forget()
+
+
+def test_gaps_in_a_measure_say_why(client, tmp_path, monkeypatch):
+    """A share of exports of a country that exports nothing is a gap with its reason."""
+    import numpy as np
+
+    from silkchain.io.store import Store
+    from silkchain.table import MRIOTable
+
+    monkeypatch.setenv("SILKCHAIN_HOME", str(tmp_path / "store"))
+    z = np.array([[1.0, 2.0, 1.0], [2.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    y = np.array([[5.0, 1.0, 0.0], [1.0, 5.0, 0.0], [0.0, 0.0, 5.0]])
+    for year in (2019, 2020):  # CCC exports nothing
+        Store().put_table(MRIOTable.from_arrays(z, y, ["AAA", "BBB", "CCC"], ["s1"],
+                                                meta={"year": year}), f"mute:{year}")
+
+    forget()
+    try:
+        r = client.get("/api/measure", params={
+            "dataset": "mute", "start": 2019, "end": 2020, "countries": "AAA,CCC",
+            "measure": "koopman", "variable": "participation"})
+        assert r.status_code == 200, r.text
+        body = r.json()
+        gaps = [row for row in body["rows"] if row["value"] is None]
+        assert {row["country"] for row in gaps} == {"CCC"} and len(gaps) == 2
+        assert body["undefined"] == ["CCC: undefined in 2019, 2020: no exports that year"]
+        ok = client.get("/api/measure", params={"countries": "CHN", "measure": "koopman"})
+        assert ok.json()["undefined"] == []
+    finally:
+        forget()
+
+
+def forget() -> None:
+    """Drop the dashboard's in-memory caches (what a restart forgets, and what tests on
+    another store must not leave behind)."""
+    from silkchain.dashboard import service
+
+    for cache in (service._LIST_CACHE, service._LABELS, service._DEFAULT_SECTORS):
+        cache.clear()
+    service._read_version.cache_clear()
+    service._measure_frame.cache_clear()

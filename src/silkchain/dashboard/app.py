@@ -266,6 +266,7 @@ def create_app(*, workers: int = 1, max_pending: int = 8,
         return {"dataset": req.dataset, "years": got.years, "countries": got.codes,
                 "group": got.group.label if got.group else None, "unit": got.unit,
                 "measure": req.measure, "variable": got.variable,
+                "undefined": svc.undefined_notes(got.panel, got.frame),
                 "rows": _records(got.frame)}
 
     @app.post("/api/jobs/measure", tags=["jobs"], status_code=202)
@@ -288,6 +289,7 @@ def create_app(*, workers: int = 1, max_pending: int = 8,
                     "coverage": (svc.group_mapping(req.group, got.panel).describe()
                                  if req.group else None),
                     "countries": list(dict.fromkeys(got.frame["country"])),
+                    "undefined": svc.undefined_notes(got.panel, got.frame),
                     "years": got.years, "variable": got.variable, "rows": len(got.frame)}
 
         return jobs.submit("measure", work, total=len(first.years)).public()

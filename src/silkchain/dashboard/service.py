@@ -354,6 +354,48 @@ def measure_panel(
     return out
 
 
+def undefined_notes(panel: Panel, frame: pd.DataFrame, limit: int = 8) -> list[str]:
+    """Why values of ``frame`` (``year, country, measure, value``) are undefined, one line
+    per country: a country without exports that year (a share of exports has no
+    denominator), else a zero denominator. Empty when every value is defined.
+    """
+    from silkchain.panel import dataset_versions
+
+    gaps = frame[frame["value"].isna()]
+    if gaps.empty:
+        return []
+    years = sorted({int(y) for y in gaps["year"]})
+    versions = dataset_versions({y: f"{panel.name}:{y}" for y in years}) or {}
+    mute: dict[int, set[str]] = {}
+    for year in years:
+        with _RESULT_LOCK:
+            totals = _measure_frame(f"{panel.name}:{year}", "totals", versions.get(year))
+        exports = totals[totals["measure"] == "gross_exports"].set_index("country")["value"]
+        mute[year] = {str(c) for c, v in exports.items() if not float(v) > 0}
+    names = country_names(panel)
+    lines = []
+    for country, rows in gaps.groupby("country", sort=False):
+        code = str(country)
+        none = [int(y) for y in rows["year"] if code in mute[int(y)]]
+        zero = [int(y) for y in rows["year"] if code not in mute[int(y)]]
+        who = names.get(code, code)
+        if none:
+            lines.append(f"{who}: undefined in {_years_text(none)}: no exports that year")
+        if zero:
+            lines.append(f"{who}: undefined in {_years_text(zero)}: a share or ratio with a "
+                         "zero denominator")
+    return lines[:limit] + ([f"... and {len(lines) - limit} more"] if len(lines) > limit
+                            else [])
+
+
+def _years_text(years: Sequence[int]) -> str:
+    """``1995``, ``1995, 1997`` or ``1995-1999`` (a run of consecutive years)."""
+    ys = sorted(years)
+    if len(ys) > 2 and ys[-1] - ys[0] == len(ys) - 1:
+        return f"{ys[0]}-{ys[-1]}"
+    return ", ".join(map(str, ys))
+
+
 def group_line(name: str, panel: Panel, measure: str, variable: str) -> GroupLine:
     """The group ``name`` as one line of ``measure``/``variable`` in ``panel``."""
     members = tuple(group_members(name, panel))

@@ -258,6 +258,10 @@
     $("measure-cite").textContent = "Method: " + res.citation;
     $("measure-coverage").textContent = res.coverage ? "Coverage: " + res.coverage : "";
     $("measure-coverage").hidden = !res.coverage;
+    var gaps = res.undefined || [];
+    $("measure-undefined").textContent = gaps.length ?
+      "Gaps in the chart and table: " + gaps.join("; ") + "." : "";
+    $("measure-undefined").hidden = !gaps.length;
   }
 
   var timer = null;
