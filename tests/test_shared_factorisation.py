@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from numpy.testing import assert_allclose
 
 from silkchain.aggregation import aggregate_regions
@@ -38,3 +39,25 @@ def test_bm_factors_once_and_the_next_measure_reuses_it(monkeypatch):
                                "bilateral")
     assert_allclose(values, own, rtol=1e-10, atol=1e-10 * np.abs(own).max())
     assert len(calls) == 2
+
+
+def test_the_reports_last_year_is_computed_on_the_table_its_scenarios_use() -> None:
+    """Plan.run(local=...) computes those years in this process on the given objects, so
+    their factorisation and measures are shared; the results equal a run without it."""
+    import silkchain
+    from silkchain.bri.common import shared_years
+    from silkchain.bri.participation import participation_gains
+    from silkchain.measures.cache import _CACHE_ATTR
+
+    def run(local: dict | None) -> pd.DataFrame:
+        with shared_years() as plan:
+            plan.record(participation_gains, "wiod2013", years="2010-2011",
+                        scheduler="sync", cache=False)
+            plan.run("wiod2013", scheduler="sync", cache=False, local=local)
+            return participation_gains("wiod2013", years="2010-2011", scheduler="sync",
+                                       cache=False)
+
+    last = silkchain.read("wiod2013:2011").replace()  # a table object of this process
+    shared = run({2011: last})
+    assert last.__dict__.get(_CACHE_ATTR)  # its measures are kept on it, for what follows
+    pd.testing.assert_frame_equal(shared, run(None))

@@ -138,12 +138,15 @@ class Plan:
             return None
 
     def run(self, source: Source, scheduler: Any = None, progress: Any = False,
-            cache: Any = True) -> None:
+            cache: Any = True, local: Mapping[int, MRIOTable] | None = None) -> None:
         """Compute every recorded call: one task per year, one read of its table.
 
         Each table's factorisation and the measures the answers share are computed
         once (:func:`silkchain.measures.catalogue.per_table`); results of a named source
-        are cached in the store under each answer's own key.
+        are cached in the store under each answer's own key. ``local``: tables of some
+        years already read in this process (the report's last year, which its scenarios
+        use too); they are computed here, on those objects, so that their factorisation
+        and measures are shared with whatever uses them next, and never read again.
         """
         from silkchain.panel import cache_key, cache_store, source_versions
 
@@ -167,11 +170,23 @@ class Plan:
                 todo.append((call, key))
         if todo:
             years = sorted({y for call, _ in todo for y in call.years})
-            tasks = source_tasks(source, years)
+            here = {y: t for y, t in (local or {}).items() if y in years}
+            rest = [y for y in years if y not in here]
+            tasks = source_tasks(source, rest) if rest else {}
             measures = [(c.key, _Tagged(c.fn, c.params, i, tuple(c.years)), {})
                         for i, (c, _) in enumerate(todo)]
-            frame = run_years(tasks, measures, scheduler or "sync", progress,
-                              label="Belt and Road answers")
+            report = progress if callable(progress) else None
+            parts = []
+            if here:  # in this process, on the tables given (their caches are kept)
+                parts.append(run_years(here, measures, "sync", lambda d, n, y: report(
+                    d, len(years), y) if report else None, label="Belt and Road answers"))
+            if tasks:
+                parts.append(run_years(tasks, measures, scheduler or "sync", (lambda d, n, y: (
+                    report(len(here) + d, len(years), y))) if report else progress,
+                    label="Belt and Road answers"))
+            frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+            if len(parts) > 1:  # year order, as one run would give
+                frame = frame.sort_values("year", kind="stable").reset_index(drop=True)
             tag, _, measure = frame["measure"].str.partition(_TAG).T.to_numpy()
             frame = frame.assign(measure=measure)
             for i, (call, key) in enumerate(todo):

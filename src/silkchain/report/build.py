@@ -315,6 +315,7 @@ def build_report(
             if early is not None:
                 frames[answer.key] = early
         plan.run(source, scheduler=sched, cache=cache,
+                 local={year_list[-1]: last_table},  # shared with the scenarios below
                  progress=lambda d, n, y: progress(done, total, f"year {y} ({d}/{n})")
                  if progress is not None else None)
         timings["years"] = time.perf_counter() - t0
