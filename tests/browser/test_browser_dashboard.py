@@ -209,19 +209,10 @@ def test_the_sda_panel_draws_contributions_and_downloads_them(offline, live_serv
 
 def test_gaps_in_a_chart_say_why(offline, live_server, artifacts, tmp_path, monkeypatch):
     """A country that exports nothing has no share of exports: the page says so."""
-    import numpy as np
-
-    from silkchain.io.store import Store
-    from silkchain.table import MRIOTable
-
-    from ..dashboard.test_dashboard_api import forget
+    from ..dashboard.test_dashboard_api import forget, put_mute_tables
 
     monkeypatch.setenv("SILKCHAIN_HOME", str(tmp_path / "store"))
-    z = np.array([[1.0, 2.0, 1.0], [2.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
-    y = np.array([[5.0, 1.0, 0.0], [1.0, 5.0, 0.0], [0.0, 0.0, 5.0]])
-    for year in (2019, 2020):  # CCC exports nothing
-        Store().put_table(MRIOTable.from_arrays(z, y, ["AAA", "BBB", "CCC"], ["s1"],
-                                                meta={"year": year}), f"mute:{year}")
+    put_mute_tables()  # CCC exports nothing
     forget()
     try:
         page, errors = open_dashboard(

@@ -271,18 +271,8 @@ def test_results_follow_the_stored_table_and_survive_a_restart(tmp_path, monkeyp
 
 def test_gaps_in_a_measure_say_why(client, tmp_path, monkeypatch):
     """A share of exports of a country that exports nothing is a gap with its reason."""
-    import numpy as np
-
-    from silkchain.io.store import Store
-    from silkchain.table import MRIOTable
-
     monkeypatch.setenv("SILKCHAIN_HOME", str(tmp_path / "store"))
-    z = np.array([[1.0, 2.0, 1.0], [2.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
-    y = np.array([[5.0, 1.0, 0.0], [1.0, 5.0, 0.0], [0.0, 0.0, 5.0]])
-    for year in (2019, 2020):  # CCC exports nothing
-        Store().put_table(MRIOTable.from_arrays(z, y, ["AAA", "BBB", "CCC"], ["s1"],
-                                                meta={"year": year}), f"mute:{year}")
-
+    put_mute_tables()
     forget()
     try:
         r = client.get("/api/measure", params={
@@ -308,3 +298,17 @@ def forget() -> None:
         cache.clear()
     service._read_version.cache_clear()
     service._measure_frame.cache_clear()
+
+
+def put_mute_tables(years: tuple[int, ...] = (2019, 2020)) -> None:
+    """``mute:YEAR`` in the store: three countries, of which CCC exports nothing."""
+    import numpy as np
+
+    from silkchain.io.store import Store
+    from silkchain.table import MRIOTable
+
+    z = np.array([[1.0, 2.0, 1.0], [2.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    y = np.array([[5.0, 1.0, 0.0], [1.0, 5.0, 0.0], [0.0, 0.0, 5.0]])
+    for year in years:
+        Store().put_table(MRIOTable.from_arrays(z, y, ["AAA", "BBB", "CCC"], ["s1"],
+                                                meta={"year": year}), f"mute:{year}")
