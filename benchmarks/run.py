@@ -29,7 +29,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "panel": ["bench_panel.py"],
     "workbook": ["bench_workbook.py"],
     "dashboard": ["bench_dashboard_load.py"],
-    "import": ["bench_import.py", "--multi"],
+    "import": ["bench_import.py", "--multi", "--eora"],
     "store": ["bench_store.py"],
     "scale": ["bench_scale.py"],
     "report": ["bench_report.py"],
