@@ -433,21 +433,16 @@ log = logging.getLogger("silkchain")
 _CACHE_NOTES: set[str] = set()
 
 
-def cache_put(store: Any, key: str, frame: pd.DataFrame,
-              put: Callable[..., Any] | None = None) -> bool:
-    """Cache ``frame`` under ``key`` (``put(store, key, frame)``, default ``store.put_frame``);
-    ``False`` when the cache cannot be written.
+def cache_put(store: Any, key: str, frame: pd.DataFrame) -> bool:
+    """``store.put_frame(key, frame)``; ``False`` when the cache cannot be written.
 
-    A read-only store (a shared folder, another user's store) still serves its tables and
-    cached results: the result is returned uncomputed-again next time only if it could be
-    kept, and the first failure is logged once (``silkchain`` logger; the CLI prints it
-    as a note on stderr).
+    A read-only store (a shared folder, another user's store) still serves its tables
+    and cached results; what is computed on it is returned but not kept. The first
+    failure for a store is logged once (``silkchain`` logger; the CLI prints it as a
+    note on stderr).
     """
     try:
-        if put is None:
-            store.put_frame(key, frame)
-        else:
-            put(store, key, frame)
+        store.put_frame(key, frame)
         return True
     except OSError as err:  # StoreError, PermissionError, a read-only file system
         where = str(getattr(store, "root", "") or "the cache")
@@ -480,6 +475,29 @@ def cache_store(cache: bool | str | os.PathLike[str] | Any) -> Any:
     if isinstance(cache, (str, os.PathLike)):
         return ParquetCache(cache)
     return cache
+
+
+def frame_cache(cache: Any, kind: str, refs: Mapping[int, MRIOTable | str], *,
+                versions: Mapping[int, str] | None = None, **parts: Any
+                ) -> tuple[Any, str] | None:
+    """Where a frame computed from the tables ``refs`` is cached: ``(store, key)``, or
+    ``None`` when it is not (``cache`` false, or a table without a stored version).
+
+    The key (:func:`frame_key`) holds ``kind``, the tables' :func:`dataset_versions`
+    (``versions`` when the caller has them already) and every parameter in ``parts``
+    (plain data).
+
+    >>> frame_cache(False, "x", {2011: "wiod2013:2011"}) is None
+    True
+    >>> frame_cache(True, "x", {2011: "a-file.npz"}) is None
+    True
+    """
+    if cache is False or cache is None:
+        return None
+    versions = dataset_versions(refs) if versions is None else versions
+    if versions is None:
+        return None
+    return cache_store(cache), frame_key(kind, versions, **parts)
 
 
 # ------------------------------------------------------------------------------ running

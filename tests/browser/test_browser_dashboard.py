@@ -220,7 +220,7 @@ def test_gaps_in_a_chart_say_why(offline, live_server, artifacts, tmp_path, monk
             "&v=participation")
         page.wait_for_selector("#measure-undefined:not([hidden])", timeout=TIMEOUT)
         assert page.inner_text("#measure-undefined") == (
-            "Gaps in the chart and table: CCC: undefined in 2019, 2020: no exports that year.")
+            "Gaps in the chart and table: CCC has no exports (2019, 2020).")
         page.screenshot(path=str(artifacts / "dashboard-gaps.png"), full_page=True)
         assert errors == [] and offline.blocked == []
     finally:

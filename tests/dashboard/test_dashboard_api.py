@@ -282,7 +282,7 @@ def test_gaps_in_a_measure_say_why(client, tmp_path, monkeypatch):
         body = r.json()
         gaps = [row for row in body["rows"] if row["value"] is None]
         assert {row["country"] for row in gaps} == {"CCC"} and len(gaps) == 2
-        assert body["undefined"] == ["CCC: undefined in 2019, 2020: no exports that year"]
+        assert body["undefined"] == ["CCC has no exports (2019, 2020)"]
         ok = client.get("/api/measure", params={"countries": "CHN", "measure": "koopman"})
         assert ok.json()["undefined"] == []
     finally:

@@ -175,15 +175,19 @@ class Plan:
             tasks = source_tasks(source, rest) if rest else {}
             measures = [(c.key, _Tagged(c.fn, c.params, i, tuple(c.years)), {})
                         for i, (c, _) in enumerate(todo)]
-            report = progress if callable(progress) else None
+
+            def counted(offset: int) -> Any:  # progress over all the years, both parts
+                if not callable(progress):
+                    return progress
+                return lambda done, _n, year: progress(offset + done, len(years), year)
+
             parts = []
             if here:  # in this process, on the tables given (their caches are kept)
-                parts.append(run_years(here, measures, "sync", lambda d, n, y: report(
-                    d, len(years), y) if report else None, label="Belt and Road answers"))
+                parts.append(run_years(here, measures, "sync", counted(0),
+                                       label="Belt and Road answers"))
             if tasks:
-                parts.append(run_years(tasks, measures, scheduler or "sync", (lambda d, n, y: (
-                    report(len(here) + d, len(years), y))) if report else progress,
-                    label="Belt and Road answers"))
+                parts.append(run_years(tasks, measures, scheduler or "sync",
+                                       counted(len(here)), label="Belt and Road answers"))
             frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
             if len(parts) > 1:  # year order, as one run would give
                 frame = frame.sort_values("year", kind="stable").reset_index(drop=True)
@@ -320,38 +324,31 @@ def get_cached_frame(store: Any, key: str) -> tuple[pd.DataFrame, dict[str, Any]
 
 def cached_answer(source: Source, cache: Any, kind: str, refs: Mapping[int, MRIOTable | str],
                   build: Callable[[], pd.DataFrame], **parts: Any) -> pd.DataFrame:
-    """``build()``'s frame, cached in the frame cache when ``source`` is named.
+    """``build()``'s frame, kept in the frame cache (:func:`silkchain.panel.frame_cache`).
 
-    The key (:func:`silkchain.panel.frame_key`) holds ``kind``, the stored versions of
-    the tables ``refs`` it is computed from (:func:`silkchain.panel.dataset_versions`)
-    and every parameter (``parts``; groups by their dated members). Not cached when
-    ``cache`` is ``False``, ``source`` is a table or a file, or a table has no stored
-    version. A cached and a computed frame are equal, ``attrs`` included (the ``attrs``
+    The key holds ``kind``, the stored versions of the tables ``refs`` it is computed
+    from, ``source`` and every parameter (``parts``; groups by their dated members). Not
+    cached when ``cache`` is ``False`` or a table has no stored version (a table object,
+    a file). A cached and a computed frame are equal, ``attrs`` included (the ``attrs``
     as plain data, :func:`plain_data`).
     """
-    from silkchain.panel import cache_store, dataset_versions, frame_key
+    from silkchain.panel import frame_cache
 
-    store: Any = None
-    key = None
-    if cache is not False and isinstance(source, str) and not Path(source).exists():
-        versions = dataset_versions(refs)
-        if versions is not None:
-            store = cache_store(cache)
-            key = frame_key(kind, versions, source=source,
-                            **{k: _plain_param(v) for k, v in parts.items()})
-    if store is not None and key is not None:
-        hit = get_cached_frame(store, key)
+    where = frame_cache(cache, kind, refs, source=str(source),
+                        **{k: _plain_param(v) for k, v in parts.items()})
+    if where is not None:
+        hit = get_cached_frame(*where)
         if hit is not None:
             return hit[0]
     frame = build()
-    if store is None or key is None:
+    if where is None:
         return frame
     try:
         attrs = plain_data(frame.attrs)
     except (TypeError, ValueError):  # attributes JSON cannot carry: not cached
         return frame
     frame.attrs = attrs
-    put_cached_frame(store, key, frame)
+    put_cached_frame(*where, frame)
     return frame
 
 

@@ -260,20 +260,20 @@ def _measure_frame(dataset_id: str, measure: str, version: str | None = None
     """One year's country-level frame of ``measure``: kept in memory, and in the store's
     cache keyed by the table's stored ``version`` (a restart reuses it, a re-imported
     table is computed again)."""
-    from silkchain.panel import cache_put, cache_store, frame_key
+    from silkchain.panel import cache_put, frame_cache
 
     _name, year = dataset_id.rsplit(":", 1)
-    store = key = None
-    if version is not None:
-        store = cache_store(True)
-        key = frame_key(f"dashboard-{measure}", {int(year): version}, dataset=dataset_id)
-        hit = store.get_frame(key)
+    where = (frame_cache(True, f"dashboard-{measure}", {int(year): dataset_id},
+                         versions={int(year): version}, dataset=dataset_id)
+             if version is not None else None)
+    if where is not None:
+        hit = where[0].get_frame(where[1])
         if hit is not None:
             return hit
     frame = country_level(MEASURES[measure].call()(_read(dataset_id, version)))
     frame.insert(0, "year", int(year))
-    if store is not None and key is not None:
-        cache_put(store, key, frame)
+    if where is not None:
+        cache_put(*where, frame)
     return frame
 
 
@@ -355,35 +355,32 @@ def measure_panel(
 
 
 def undefined_notes(panel: Panel, frame: pd.DataFrame, limit: int = 8) -> list[str]:
-    """Why values of ``frame`` (``year, country, measure, value``) are undefined, one line
-    per country: a country without exports that year (a share of exports has no
-    denominator), else a zero denominator. Empty when every value is defined.
+    """Why values of ``frame`` (``year, country, measure, value``) are undefined: one line
+    per country and reason, with the years, the reasons those of the files and the Python
+    API (:func:`silkchain.measures.tidy.explain_undefined`: a country or table without
+    exports, else a zero denominator). Empty when every value is defined.
     """
+    from silkchain.measures.tidy import explain_undefined
     from silkchain.panel import dataset_versions
 
     gaps = frame[frame["value"].isna()]
     if gaps.empty:
         return []
-    years = sorted({int(y) for y in gaps["year"]})
-    versions = dataset_versions({y: f"{panel.name}:{y}" for y in years}) or {}
-    mute: dict[int, set[str]] = {}
-    for year in years:
+    versions = dataset_versions({int(y): f"{panel.name}:{y}" for y in gaps["year"]}) or {}
+    found: dict[tuple[str, str], list[int]] = {}
+    for year, rows in gaps.groupby("year", sort=True):
         with _RESULT_LOCK:
-            totals = _measure_frame(f"{panel.name}:{year}", "totals", versions.get(year))
+            totals = _measure_frame(f"{panel.name}:{year}", "totals", versions.get(int(year)))
         exports = totals[totals["measure"] == "gross_exports"].set_index("country")["value"]
-        mute[year] = {str(c) for c, v in exports.items() if not float(v) > 0}
+        explained, _ = explain_undefined(rows, exports.to_dict())
+        for country, reason in zip(explained["country"], explained["reason"], strict=True):
+            found.setdefault((str(country), str(reason)), []).append(int(year))
     names = country_names(panel)
     lines = []
-    for country, rows in gaps.groupby("country", sort=False):
-        code = str(country)
-        none = [int(y) for y in rows["year"] if code in mute[int(y)]]
-        zero = [int(y) for y in rows["year"] if code not in mute[int(y)]]
-        who = names.get(code, code)
-        if none:
-            lines.append(f"{who}: undefined in {_years_text(none)}: no exports that year")
-        if zero:
-            lines.append(f"{who}: undefined in {_years_text(zero)}: a share or ratio with a "
-                         "zero denominator")
+    for (code, reason), years in found.items():
+        why = reason.removeprefix("undefined: ")
+        who = "" if code in why else f"{names.get(code, code)}: "
+        lines.append(f"{who}{why} ({_years_text(years)})")
     return lines[:limit] + ([f"... and {len(lines) - limit} more"] if len(lines) > limit
                             else [])
 

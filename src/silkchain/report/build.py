@@ -440,25 +440,20 @@ def run_cached(spec: Scenario, table: Any, measures: Sequence[str], *, cache: An
     ``attrs``, step log and notes as plain data); ``cache=False`` never caches.
     """
     from silkchain.bri.common import get_cached_frame, put_cached_frame
-    from silkchain.panel import cache_store, dataset_versions, frame_key
+    from silkchain.panel import frame_cache
 
-    store: Any = None
-    key = ""
-    if cache is not False and isinstance(ref, str):
-        versions = dataset_versions({0: ref})
-        if versions is not None:
-            store = cache_store(cache)
-            key = frame_key(kind, versions, scenario=spec.to_json(), measures=list(measures))
-    if store is not None:
-        hit = get_cached_frame(store, key)
+    where = (frame_cache(cache, kind, {0: ref}, scenario=spec.to_json(),
+                         measures=list(measures)) if isinstance(ref, str) else None)
+    if where is not None:
+        hit = get_cached_frame(*where)
         if hit is not None:
             frame, extra = hit
             return CachedScenarioResult(spec, frame, list(extra.get("log") or []),
                                         list(extra.get("notes") or []))
     result = run(spec, table=table, measures=list(measures))
-    if store is not None:
+    if where is not None:
         with contextlib.suppress(TypeError, ValueError):  # not plain data: not cached
-            put_cached_frame(store, key, result.comparison,
+            put_cached_frame(*where, result.comparison,
                              {"log": result.log, "notes": result.notes})
     return result
 
