@@ -129,3 +129,28 @@ def test_control_characters_use_excels_escapes() -> None:
         sst = z.read("xl/sharedStrings.xml").decode()
     assert "<t>x_x0001_y</t>" in sst and "<t>tab\there</t>" in sst
     assert "<t>_x005F_x0041_</t>" in sst  # a literal escape is protected, as Excel does
+
+
+def test_a_workbook_not_laid_out_for_the_rows_is_refused() -> None:
+    frame = pd.DataFrame({"a": [1.0]})
+
+    def book(header: bool, text: bool) -> io.BytesIO:
+        buf = io.BytesIO()
+        wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+        ws = wb.add_worksheet("data")
+        if header:
+            xlsx.header_and_marker(ws, frame)
+        elif text:
+            ws.write_string(0, 0, "a")
+        else:
+            ws.write_number(0, 0, 1)
+        wb.close()
+        return buf
+
+    with pytest.raises(ValueError, match=r"^the workbook has no sheet named other$"):
+        xlsx.fill_rows(book(True, True), io.BytesIO(), {"other": frame})
+    with pytest.raises(ValueError, match=r"^sheet 'data' has no marker row; write it with "
+                                         r"header_and_marker$"):
+        xlsx.fill_rows(book(False, True), io.BytesIO(), {"data": frame})
+    with pytest.raises(ValueError, match=r"^the workbook has no shared strings table"):
+        xlsx.fill_rows(book(False, False), io.BytesIO(), {"data": frame})

@@ -93,21 +93,17 @@ def header_and_marker(sheet: Any, frame: pd.DataFrame, header_format: Any = None
 
 
 class _Strings:
-    """The shared strings table: the workbook's own entries, then the data's new ones."""
+    """The workbook's shared strings table: its own entries, then the data's new ones."""
 
-    def __init__(self, xml: str | None) -> None:
-        self.head, self.tail, self.body = "", "", ""
-        self.existing = 0
-        self.count = 0
-        if xml is not None:
-            m = re.search(r"<sst\b[^>]*>", xml)
-            if m is None:
-                raise ValueError("the workbook's shared strings table has no <sst> element")
-            end = xml.rindex("</sst>")
-            self.head, self.body, self.tail = xml[:m.start()], xml[m.end():end], xml[end:]
-            self.existing = self.body.count("<si>") + self.body.count("<si ")
-            counted = re.search(r'\bcount="(\d+)"', m.group())
-            self.count = int(counted.group(1)) if counted else self.existing
+    def __init__(self, xml: str) -> None:
+        m = re.search(r"<sst\b[^>]*>", xml)
+        if m is None:
+            raise ValueError("the workbook's shared strings table has no <sst> element")
+        end = xml.rindex("</sst>")
+        self.head, self.body = xml[:m.start()], xml[m.end():end]
+        self.existing = self.body.count("<si>") + self.body.count("<si ")
+        counted = re.search(r'\bcount="(\d+)"', m.group())
+        self.count = int(counted.group(1)) if counted else self.existing
         self.index: dict[str, int] = {}
         self.added: list[str] = []
 
@@ -125,10 +121,9 @@ class _Strings:
 
     def xml(self) -> str:
         unique = self.existing + len(self.added)
-        head = self.head or '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        return (f'{head}<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-                f' count="{self.count}" uniqueCount="{unique}">{self.body}'
-                f'{"".join(self.added)}{self.tail or "</sst>"}')
+        return (f'{self.head}<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+                f'2006/main" count="{self.count}" uniqueCount="{unique}">{self.body}'
+                f'{"".join(self.added)}</sst>')
 
 
 def _cell_suffixes(values: pd.Series, style: str, strings: _Strings, sheet: str,
@@ -240,12 +235,10 @@ def fill_rows(source: IO[bytes] | str, target: IO[bytes] | str,
         if missing:
             raise ValueError(f"the workbook has no sheet named {', '.join(missing)}")
         parts = {paths[name]: name for name in frames}
-        has_strings = "xl/sharedStrings.xml" in book.namelist()
-        strings = _Strings(book.read("xl/sharedStrings.xml").decode() if has_strings
-                           else None)
-        if not has_strings:
+        if "xl/sharedStrings.xml" not in book.namelist():
             raise ValueError("the workbook has no shared strings table; write the headers "
                              "with header_and_marker first")
+        strings = _Strings(book.read("xl/sharedStrings.xml").decode())
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED,
                              compresslevel=compresslevel) as out:
             for info in book.infolist():
