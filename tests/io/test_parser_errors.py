@@ -156,7 +156,8 @@ def test_empty_file(tmp_path: Path) -> None:
 def test_undetectable_file(tmp_path: Path) -> None:
     path = _write(tmp_path, "mystery.csv", ["a,b,c", "1,2,3"])
     with pytest.raises(ParserError, match=r"mystery.csv: could not tell which release this file "
-                                          r"belongs to .* pass --source NAME"):
+                                          r"belongs to .* name its source when importing "
+                                          r"it: `silkchain import mystery.csv --source NAME`"):
         sources.detect_source(path)
 
 

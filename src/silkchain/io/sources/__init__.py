@@ -117,8 +117,10 @@ def detect_source(path: str | os.PathLike[str]) -> str:
     raise ParserError(
         f"{path.name}: could not tell which release this file belongs to (looked at its "
         f"name, its first lines{inside}; sources reading {suffix or 'files without suffix'}: "
-        f"{', '.join(r.name for r in candidates) or 'none'}); pass --source NAME "
-        f"(available: {', '.join(names())})")
+        f"{', '.join(r.name for r in candidates) or 'none'}); name its source when importing "
+        f"it: `silkchain import {path.name} --source NAME` (in Python: read_source(path, "
+        f"source=NAME)), NAME one of {', '.join(names())}; a table of your own: see "
+        "docs/formats/generic.md")
 
 
 @dataclass(frozen=True)
