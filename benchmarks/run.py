@@ -34,6 +34,7 @@ BENCHMARKS: dict[str, list[str]] = {
     "scale": ["bench_scale.py"],
     "report": ["bench_report.py"],
     "report-panel": ["bench_report.py", "--panel-years", "26", "--only-panel"],
+    "dashboard-cache": ["bench_dashboard_cache.py"],  # after "report" fills its store
 }
 
 
