@@ -206,3 +206,14 @@ def test_report_scenarios_cached_give_the_same_sections(store, monkeypatch):
     build_mod.run_cached(SCENARIO, table, ("gdp",), ref="tiny:2002")  # other measures
     build_mod.run_cached(SCENARIO, table, ("gdp", "dva_exports"), ref=None)  # a table only
     assert len(runs) == 7
+
+
+def test_a_source_without_stored_versions_cannot_be_keyed(tmp_path) -> None:
+    from silkchain.panel import PanelError, cache_key
+
+    path = tmp_path / "t.npz"
+    path.write_bytes(b"")
+    with pytest.raises(PanelError, match=r"^'.*t\.npz' has no stored version to key a cache "
+                                         r"on$"):
+        cache_key(str(path), ["koopman"], [{}], [2011])
+    assert cache_key("wiod2013", ["koopman"], [{}], [2011]).startswith("panel-")
